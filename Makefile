@@ -1,0 +1,35 @@
+# ocrfix: `make demo` sets everything up and cleans the bundled samples; `make test` sets up
+# and runs the whole test suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup system-deps demo test lint bench samples clean
+
+setup: system-deps $(STAMP)
+
+system-deps:
+	@scripts/install-system-deps.sh
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+demo: setup
+	$(BIN)/ocrfix run raw_scans/ --out corrections/
+
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+bench: setup
+	$(BIN)/python bench/foundation.py
+
+samples: setup
+	$(BIN)/python scripts/make_samples.py --out raw_scans
+
+clean:
+	rm -rf $(VENV) corrections/*/ corrections/report.html .pytest_cache

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Install what ocrfix needs from the system's packages: Tesseract with English data.
+# Called by `make setup`; does nothing when everything is already there.
+set -euo pipefail
+
+missing=()
+if ! command -v tesseract >/dev/null 2>&1; then
+  missing+=(tesseract-ocr tesseract-ocr-eng)
+elif ! tesseract --list-langs 2>/dev/null | grep -qx eng; then
+  missing+=(tesseract-ocr-eng)
+fi
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "ocrfix needs Tesseract 4 or 5 with English data, and this system has no apt-get." >&2
+  echo "Install it with your package manager (e.g. 'brew install tesseract' or" >&2
+  echo "'dnf install tesseract tesseract-langpack-eng'), then run make again." >&2
+  exit 1
+fi
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null 2>&1 || { echo "installing ${missing[*]} needs root (or sudo)" >&2; exit 1; }
+  sudo="sudo"
+fi
+echo "Installing ${missing[*]} with apt-get..."
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+tesseract --version | head -n 1

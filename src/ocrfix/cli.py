@@ -1,0 +1,176 @@
+"""The ``ocrfix`` command: parse, call the library, print."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ocrfix import __version__
+from ocrfix.ingest import InputError
+from ocrfix.pipeline import BatchResult, Settings, process_batch
+from ocrfix.report import write_report
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+RUN_HELP = """\
+Read every input and write, for each document, a folder OUT/<name>/ with:
+  raw.txt          what Tesseract (or the .txt input) said, never changed
+  clean.txt        raw.txt with the confident corrections applied
+  changes.diff     unified diff raw.txt -> clean.txt
+  suggestions.csv  every change: span, original, replacement, rule, score, decision
+  manifest.json    input hash, pages, engine and settings, counts
+  words.tsv, pages/  (scans) each word's box and confidence; the page images
+and OUT/report.html, the batch at a glance.
+
+Inputs are files or folders (searched recursively): .png .jpg .jpeg .tif .tiff (every
+page of a multi-page TIFF), .pdf (every page, rendered at 300 dpi) and .txt (text an OCR
+engine already produced). Other files are passed over and listed. Documents whose input
+and settings have not changed since the last run are skipped unless --force is given.
+
+Exit status: 0 when every input was processed (or skipped), 1 when any failed.
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ocrfix",
+        description="Turn scanned pages and damaged OCR text into text a person can trust.",
+    )
+    parser.add_argument("--version", action="version", version=f"ocrfix {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = commands.add_parser(
+        "run",
+        help="OCR and clean a batch of scans or OCR text",
+        description=RUN_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    run.add_argument("inputs", nargs="+", type=Path, metavar="INPUT", help="files or folders")
+    run.add_argument(
+        "--out", type=Path, default=Path("corrections"), help="output folder (default: %(default)s)"
+    )
+    run.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="pages processed in parallel (default: the number of cores, %(default)s here)",
+    )
+    run.add_argument(
+        "--force",
+        action="store_true",
+        help="redo documents even when their input and settings are unchanged",
+    )
+    run.add_argument(
+        "--lang",
+        default="eng",
+        help="Tesseract language(s), e.g. eng or eng+deu (default: %(default)s)",
+    )
+    run.add_argument(
+        "--psm",
+        type=int,
+        default=3,
+        help="Tesseract page segmentation mode (default: %(default)s, automatic)",
+    )
+    run.add_argument(
+        "--quiet",
+        "-q",
+        action="store_true",
+        help="no progress bar and no summary table; errors are still printed",
+    )
+    run.set_defaults(handler=cmd_run)
+    return parser
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """``ocrfix run``: the batch, with a progress bar, a summary table and report.html."""
+    out_console = Console(quiet=args.quiet)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    if args.jobs < 1:
+        err.print("error: --jobs must be at least 1")
+        return EXIT_USAGE
+    settings = Settings(lang=args.lang, psm=args.psm)
+    progress = Progress(
+        TextColumn("[bold]ocrfix[/] pages"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        disable=args.quiet,
+        transient=True,
+    )
+    task = progress.add_task("pages", total=None)
+    try:
+        with progress:
+            batch = process_batch(
+                args.inputs,
+                args.out,
+                settings,
+                jobs=args.jobs,
+                force=args.force,
+                on_total=lambda total: progress.update(task, total=total),
+                on_advance=lambda n: progress.advance(task, n),
+            )
+    except InputError as exc:
+        err.print(f"error: {exc}", markup=False)
+        return EXIT_FAILED
+    report = write_report(args.out, batch)
+    print_messages(batch, err)
+    out_console.print(summary_table(batch))
+    out_console.print(f"Report: {report}", markup=False)
+    return EXIT_FAILED if batch.failed else EXIT_OK
+
+
+def print_messages(batch: BatchResult, err: Console) -> None:
+    """One line per failed input, decoding note and unsupported file."""
+    for path in batch.unsupported:
+        err.print(f"skipped: {path}: unsupported file type", markup=False)
+    for o in batch.outcomes:
+        if o.note:
+            err.print(f"note: {o.path}: {o.note}", markup=False)
+        if o.status == "failed":
+            err.print(f"error: {o.path}: {o.error}", markup=False)
+
+
+def summary_table(batch: BatchResult) -> Table:
+    """Documents, pages, words, suggestions, failures and seconds of a batch."""
+    done = [o for o in batch.outcomes if o.status == "done"]
+    skipped = sum(o.status == "skipped" for o in batch.outcomes)
+    table = Table(title="ocrfix run")
+    for column in (
+        "documents",
+        "skipped",
+        "failed",
+        "pages",
+        "words",
+        "suggestions",
+        "applied",
+        "seconds",
+    ):
+        table.add_column(column, justify="right")
+    table.add_row(
+        str(len(done)),
+        str(skipped),
+        str(len(batch.failed)),
+        str(sum(o.pages for o in done)),
+        str(sum(o.words for o in done)),
+        str(sum(o.suggestions for o in done)),
+        str(sum(o.auto for o in done)),
+        f"{batch.seconds:.1f}",
+    )
+    return table
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""What a person reads to review a document: the diff and the suggestions table."""
