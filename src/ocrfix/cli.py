@@ -12,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from ocrfix import __version__
-from ocrfix.ingest import InputError
+from ocrfix.ingest import InputError, find_inputs, read_text
 from ocrfix.pipeline import BatchResult, Settings, process_batch
 from ocrfix.report import write_report
 
@@ -85,6 +85,31 @@ def build_parser() -> argparse.ArgumentParser:
         help="no progress bar and no summary table; errors are still printed",
     )
     run.set_defaults(handler=cmd_run)
+
+    lexicon = commands.add_parser("lexicon", help="build word lists of names and terms")
+    lexicon_commands = lexicon.add_subparsers(
+        dest="lexicon_command", required=True, metavar="ACTION"
+    )
+    build = lexicon_commands.add_parser(
+        "build",
+        help="harvest names and terms from clean text into a word list",
+        description="Collect the words of clean CORPUS files that the base English lexicon "
+        "finds rare or does not know (names, technical terms), seen at least "
+        "--min-count times, and write them, with their counts, to OUTPUT. Put the "
+        "file in lexicons/ or pass it to `ocrfix run --lexicon` so the corrector "
+        "knows and protects these words.",
+    )
+    build.add_argument(
+        "corpus", nargs="+", type=Path, metavar="CORPUS", help="clean .txt files or folders of them"
+    )
+    build.add_argument("-o", "--output", type=Path, required=True, help="word list to write")
+    build.add_argument(
+        "--min-count",
+        type=int,
+        default=2,
+        help="occurrences a word needs to be kept (default: %(default)s)",
+    )
+    build.set_defaults(handler=cmd_lexicon_build)
     return parser
 
 
@@ -125,6 +150,35 @@ def cmd_run(args: argparse.Namespace) -> int:
     out_console.print(summary_table(batch))
     out_console.print(f"Report: {report}", markup=False)
     return EXIT_FAILED if batch.failed else EXIT_OK
+
+
+def cmd_lexicon_build(args: argparse.Namespace) -> int:
+    """``ocrfix lexicon build``: harvest names and terms from clean text."""
+    from ocrfix.correct.lexicon import harvest_terms, write_word_list
+
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    try:
+        found = find_inputs(args.corpus)
+    except InputError as exc:
+        err.print(f"error: {exc}", markup=False)
+        return EXIT_FAILED
+    files = [f for f in found.files if f.suffix.lower() == ".txt"]
+    texts = []
+    for path in files:
+        try:
+            texts.append(read_text(path)[0])
+        except InputError as exc:
+            err.print(f"error: {exc}", markup=False)
+    terms = harvest_terms(texts, min_count=args.min_count)
+    header = (
+        f"Names and terms harvested by `ocrfix lexicon build` from {len(texts)} file(s):\n"
+        + "\n".join(f.name for f in files)
+    )
+    write_word_list(terms, args.output, header)
+    Console().print(
+        f"{len(terms)} words from {len(texts)} files written to {args.output}", markup=False
+    )
+    return EXIT_OK if len(texts) == len(files) else EXIT_FAILED
 
 
 def print_messages(batch: BatchResult, err: Console) -> None:

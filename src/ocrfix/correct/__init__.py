@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from ocrfix.suggestion import Suggestion
-from ocrfix.text import layout_suggestions
 
 
-def suggest(raw: str) -> list[Suggestion]:
-    """Every suggestion for ``raw``, in text order."""
-    return layout_suggestions(raw)
+def suggest(raw: str, confidences: dict[int, float] | None = None) -> list[Suggestion]:
+    """Every suggestion for ``raw``, in text order (see :mod:`ocrfix.correct.engine`)."""
+    from ocrfix.correct.engine import default_corrector
+
+    return default_corrector().suggest(raw, confidences)

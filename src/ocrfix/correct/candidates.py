@@ -1,0 +1,139 @@
+"""Candidate corrections of a word: a best-first search through the channel's rewrites,
+kept to strings that lead to a word of the lexicon.
+
+The search reads the observed word left to right; at each character it may copy it, apply
+a rewrite rule, delete it, substitute or insert an arbitrary letter, each at its cost. A
+path is dropped as soon as what it has written is the prefix of no known word, so only
+plausible corrections are ever explored. Complexity grows with the cost allowed, not with
+the size of the lexicon (each prefix test is a binary search).
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass
+
+from ocrfix.correct.confusions import GENERIC_INSERT, GENERIC_SUBSTITUTE, LETTERS, Channel
+from ocrfix.correct.lexicon import Lexicon
+
+Op = tuple[str, str]  # (observed, intended); equal strings for a plain copy
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A known word, the channel cost of reading it as the observed text, and the edits."""
+
+    word: str
+    cost: float
+    ops: tuple[Op, ...]
+
+
+def search(
+    observed: str,
+    lexicon: Lexicon,
+    channel: Channel,
+    max_cost: float,
+    limit: int = 12,
+    generic: int = 2,
+    spread: float = 7.0,
+) -> list[Candidate]:
+    """Known words within ``max_cost`` of ``observed`` (lower case), cheapest first.
+
+    At most ``generic`` arbitrary substitutions or insertions per path (0: the channel's
+    rules and deletions only). Once a word is found, paths costing ``spread`` more than it
+    are not explored.
+    """
+    n = len(observed)
+    heap: list[tuple[float, int, str, int]] = [(0.0, 0, "", 0)]
+    best: dict[tuple[int, str], float] = {(0, ""): 0.0}
+    parent: dict[tuple[int, str], tuple[tuple[int, str], Op]] = {}
+    found: list[Candidate] = []
+    seen_words: set[str] = set()
+
+    def push(
+        cost: float,
+        i: int,
+        out: str,
+        used: int,
+        origin: tuple[int, str],
+        op: Op,
+        checked: bool = False,
+    ) -> None:
+        if cost > max_cost or best.get((i, out), max_cost + 1) <= cost:
+            return
+        if out and not checked and not lexicon.has_prefix(out):
+            return
+        best[(i, out)] = cost
+        parent[(i, out)] = (origin, op)
+        heapq.heappush(heap, (cost, i, out, used))
+
+    while heap and len(found) < limit:
+        cost, i, out, used = heapq.heappop(heap)
+        if best.get((i, out), cost) < cost:
+            continue
+        state = (i, out)
+        if i == n and out not in seen_words and out in lexicon.logp:
+            seen_words.add(out)
+            found.append(Candidate(out, cost, _ops(parent, state)))
+            max_cost = min(max_cost, found[0].cost + spread)
+        if i < n:
+            ch = observed[i]
+            push(cost + channel.keep.get(ch, 0.0), i + 1, out + ch, used, state, (ch, ch))
+            for size, intended, rule_cost in channel.rules_at(observed, i):
+                push(
+                    cost + rule_cost,
+                    i + size,
+                    out + intended,
+                    used,
+                    state,
+                    (observed[i : i + size], intended),
+                )
+            push(cost + channel.delete_cost(ch), i + 1, out, used, state, (ch, ""))
+            if used < generic and i + 1 < n and observed[i + 1] != ch:
+                swapped = observed[i + 1] + ch
+                push(
+                    cost + GENERIC_SUBSTITUTE,
+                    i + 2,
+                    out + swapped,
+                    used + 1,
+                    state,
+                    (observed[i : i + 2], swapped),
+                )
+            if used < generic and cost + GENERIC_SUBSTITUTE <= max_cost:
+                for letter in lexicon.next_letters(out):
+                    if letter != ch and letter in LETTERS:
+                        push(
+                            cost + GENERIC_SUBSTITUTE,
+                            i + 1,
+                            out + letter,
+                            used + 1,
+                            state,
+                            (ch, letter),
+                            checked=True,
+                        )
+        if used < generic and out and cost + GENERIC_INSERT <= max_cost:
+            for letter in lexicon.next_letters(out):
+                if letter in LETTERS:
+                    push(
+                        cost + GENERIC_INSERT,
+                        i,
+                        out + letter,
+                        used + 1,
+                        state,
+                        ("", letter),
+                        checked=True,
+                    )
+    return found
+
+
+def _ops(parent: dict, state: tuple[int, str]) -> tuple[Op, ...]:
+    ops = []
+    while state in parent:
+        state, op = parent[state]
+        ops.append(op)
+    return tuple(reversed(ops))
+
+
+def edits(candidate: Candidate) -> list[Op]:
+    """The ops of a candidate that change something."""
+    return [op for op in candidate.ops if op[0] != op[1]]

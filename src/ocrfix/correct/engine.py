@@ -1,0 +1,757 @@
+"""The corrector: raw text in, span-based suggestions out.
+
+A noisy channel. For each suspicious word, candidates come from a search through the
+channel's rewrites (:mod:`ocrfix.correct.candidates`); each is scored by its frequency (in
+English and in this document), its neighbours (bigrams) and the cost of the mistake that
+would have turned it into what the OCR printed. Keeping the word is always one of the
+options, and a change must beat it by a clear margin. The document's own error profile
+(:mod:`ocrfix.correct.profile`) is learned first and makes its systematic mistakes cheap,
+on known words too. Split words are joined, run-together words split, words hyphenated
+across a line rejoined, split years mended, and margin junk at line starts dropped.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import math
+from bisect import bisect_right
+from collections import Counter
+from dataclasses import dataclass, field
+
+import regex
+
+from ocrfix.correct import candidates as cand
+from ocrfix.correct import profile as prof
+from ocrfix.correct.confusions import Channel
+from ocrfix.correct.lexicon import Lexicon, zipf_to_logp
+from ocrfix.suggestion import Suggestion
+
+CHUNK = regex.compile(r"\S+")
+PARTS = regex.compile(
+    r"^(?P<lead>[^\p{L}\p{N}~]*)(?P<core>.*?)(?P<trail>[^\p{L}\p{N}~]*)$", regex.S
+)
+WORDLIKE = regex.compile(r"[\p{L}\d~'’!|\[\]{}$*&()]*\p{L}[\p{L}\d~'’!|\[\]{}$*&()]*")
+LETTERS_ONLY = regex.compile(r"\p{L}+(?:['’]\p{L}+)*")
+# Where a core may be cut into words: inner hyphens, lost spaces after punctuation, a
+# capital inside a word (``CivilWar``).
+INNER_BREAK = regex.compile(
+    r"(?<=\p{L})-(?=\p{L})|(?<=\p{L}{2})[.,;:](?=\p{L}{2})|(?<=\p{Ll}{2})(?=\p{Lu}\p{Ll})"
+)
+CASE_NOISE = regex.compile(r"(?<=\p{L})[OQIHJ](?=\p{Ll})")
+ROMAN = regex.compile(r"[IVXLCDM]+")
+MARGIN_JUNK = frozenset({"I", "J", "|", "[", "]", "J'", "l", "!", "I'", "|'", "li"})
+CLITICS = frozenset({"s", "t", "ll", "re", "ve", "d", "m"})
+DIGIT_LOOKALIKES = {
+    "l": "1",
+    "i": "1",
+    "t": "1",
+    "r": "1",
+    "o": "0",
+    "s": "5",
+    "z": "2",
+    "b": "8",
+    "g": "9",
+    "q": "9",
+    "a": "4",
+    "|": "1",
+    "!": "1",
+    "'": "1",
+}
+JUNK_EDGE = frozenset("!|[]{}$()~'’")
+SENTENCE_END = frozenset(".!?")
+TRUSTED = zipf_to_logp(3.0)  # words this frequent are not searched without a profile
+JOINABLE = zipf_to_logp(2.0)  # a joined or split word must be at least this frequent
+MAX_JOIN_REPAIR = 3.0  # ... and need at most this much repair besides the join
+DOC_WEIGHT = 0.05  # how much a word's use elsewhere in the document counts
+DOC_PRIOR = 1000  # ... smoothed as if the document had this many more words
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Thresholds of the corrector, in nats of evidence."""
+
+    auto_gain: float = 4.0  # a change is applied when it beats keeping the word by this much
+    auto_gain_known: float = 6.0  # ... when the word is a known one (real-word errors)
+    suggest_gain: float = 1.0  # below this, no suggestion at all
+    auto_margin: float = 1.0  # ... and the runner-up must be this far behind
+    join_cost: float = 4.0  # a space the OCR inserted inside a word
+    split_cost: float = 5.0  # a space the OCR lost between two words
+    hyphen_cost: float = 0.5  # a word hyphenated at a line end
+    low_confidence: float = 60.0  # Tesseract confidence under which keeping a word costs
+
+
+@dataclass
+class Chunk:
+    """A run of non-space characters: leading punctuation, core, trailing punctuation."""
+
+    start: int
+    end: int
+    text: str
+    lead: str
+    core: str
+    trail: str
+    line_start: bool = False
+    line_end: bool = False
+
+    @property
+    def core_start(self) -> int:
+        return self.start + len(self.lead)
+
+    @property
+    def core_end(self) -> int:
+        return self.core_start + len(self.core)
+
+    @property
+    def lower(self) -> str:
+        return self.core.lower().replace("’", "'")
+
+
+@dataclass
+class Choice:
+    """A decision to replace ``raw[start:end]``, with the evidence for it."""
+
+    start: int
+    end: int
+    replacement: str
+    rule: str
+    gain: float
+    margin: float
+    alternatives: tuple[str, ...] = ()
+    known: bool = False
+
+
+@dataclass
+class Corrector:
+    """Everything needed to correct documents: lexicon, channel, thresholds."""
+
+    lexicon: Lexicon
+    channel: Channel
+    settings: Settings = field(default_factory=Settings)
+
+    def suggest(self, raw: str, confidences: dict[int, float] | None = None) -> list[Suggestion]:
+        """Suggestions for ``raw``; ``confidences`` maps a word's start offset to Tesseract's
+        confidence in it (0-100)."""
+        return Document(self, raw, confidences or {}).suggestions()
+
+
+def split_chunks(raw: str) -> list[Chunk]:
+    """Every run of non-space characters, with its line position."""
+    chunks = []
+    for m in CHUNK.finditer(raw):
+        parts = PARTS.match(m.group())
+        before = raw[m.start() - 1] if m.start() else "\n"
+        after = raw[m.end()] if m.end() < len(raw) else "\n"
+        chunks.append(
+            Chunk(
+                m.start(),
+                m.end(),
+                m.group(),
+                parts["lead"],
+                parts["core"],
+                parts["trail"],
+                before in "\n\f",
+                after in "\n\f\r",
+            )
+        )
+    return chunks
+
+
+def match_case(model: str, word: str) -> str:
+    """``word`` in the case of ``model``: all capitals, capitalised, or as it is.
+
+    >>> match_case("RENEWEO", "renewed"), match_case("~Iarxism", "marxism")
+    ('RENEWED', 'Marxism')
+    >>> match_case("ond", "and"), match_case("lsroel", "Israel")
+    ('and', 'Israel')
+    """
+    letters = [c for c in model if c.isalpha()]
+    if len(letters) > 1 and all(c.isupper() for c in letters):
+        return word.upper()
+    if letters and letters[0].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
+
+def as_year(text: str) -> str | None:
+    """A year with some digits misread as look-alike letters, or None.
+
+    >>> as_year("t9t7"), as_year("r920"), as_year("l5"), as_year("1917"), as_year("1930s")
+    ('1917', '1920', None, None, None)
+    """
+    n_digits = sum(c.isdigit() for c in text)
+    if (
+        len(text) != 4
+        or n_digits < 2
+        or n_digits == 4
+        or (not text[1:3].isdigit() and (text[-1] in "sS"))
+    ):
+        return None
+    digits = "".join(c if c.isdigit() else DIGIT_LOOKALIKES.get(c.lower(), "?") for c in text)
+    if "?" in digits or not 1000 <= int(digits) <= 2099:
+        return None
+    return digits
+
+
+def fix_case_noise(core: str) -> str:
+    """A capital the OCR put inside a lower-case word, lowered.
+
+    >>> fix_case_noise("dOctrine"), fix_case_noise("WOlfgang"), fix_case_noise("McCarthy")
+    ('doctrine', 'Wolfgang', 'McCarthy')
+    """
+    return CASE_NOISE.sub(lambda m: m.group().lower(), core)
+
+
+class Document:
+    """One text being corrected: its chunks, its profile and the decisions."""
+
+    def __init__(self, corrector: Corrector, raw: str, confidences: dict[int, float]) -> None:
+        self.lexicon = corrector.lexicon
+        self.settings = corrector.settings
+        self.base_channel = self.channel = corrector.channel
+        self.raw = raw
+        self.confidences = confidences
+        self.chunks = split_chunks(raw)
+        self.profile: dict[cand.Op, float] = {}
+        self.doc_counts: Counter[str] = Counter()
+        self.n_words = 1
+        self._cache: dict[tuple[str, bool], list[cand.Candidate]] = {}
+
+    # ------------------------------------------------------------ knowledge
+
+    def is_trusted(self, word: str) -> bool:
+        return self.lexicon.logp.get(word, -math.inf) >= TRUSTED or self.lexicon.is_protected(word)
+
+    def word_logp(self, word: str, observed: str | None = None) -> float:
+        """ln P(word): the lexicon's, raised by the word's use elsewhere in the document
+        (not counting the occurrence being decided, ``observed``)."""
+        logp = self.lexicon.word_logp(word)
+        if self.lexicon.is_protected(word):
+            logp = max(logp, TRUSTED)
+        count = self.doc_counts.get(word, 0) - (word == observed)
+        if count > 0:
+            logp = math.log(math.exp(logp) + DOC_WEIGHT * count / (self.n_words + DOC_PRIOR))
+        return logp
+
+    def next_logp(self, previous: str | None, word: str, observed: str | None = None) -> float:
+        """ln P(word | previous), with the document's own frequencies for the unigram."""
+        bigram = self.lexicon.next_logp(previous, word)
+        return bigram + self.word_logp(word, observed) - self.lexicon.word_logp(word)
+
+    def lm(
+        self, previous: str | None, word: str, following: str | None, observed: str | None = None
+    ) -> float:
+        score = self.next_logp(previous, word, observed)
+        if following:
+            score += self.lexicon.next_logp(word, following) - self.lexicon.word_logp(following)
+        return score
+
+    # ------------------------------------------------------------ candidates
+
+    def candidates(self, observed: str, rules_only: bool = False) -> list[cand.Candidate]:
+        """Candidates for a lower-case core (cached per document and channel).
+
+        Trusted words are searched only where the document has a profile, and then with
+        the channel's rules alone, as are words of the lexicon and ``rules_only`` look-ups
+        (joins and splits).
+        """
+        trusted = self.is_trusted(observed)
+        # Words of the lexicon, even rare ones, are only searched through the rules: an
+        # arbitrary edit of a real word is rarely what happened.
+        rules_only = rules_only or self.lexicon.knows(observed)
+        key = (observed, trusted or rules_only)
+        if key not in self._cache:
+            if trusted and not self.profile:
+                found = []
+            else:
+                generic = 0 if trusted or rules_only else (1 if len(observed) < 8 else 2)
+                budget = min(12.0, 4.0 + 0.6 * len(observed))
+                found = cand.search(observed, self.lexicon, self.channel, budget, 40, generic)
+            self._cache[key] = found
+        return self._cache[key]
+
+    def keep_cost(self, observed: str) -> float:
+        """Cost of the reading 'the OCR got this right' under the document's profile."""
+        return sum(self.channel.keep.get(ch, 0.0) for ch in observed)
+
+    def options(self, observed: str, rules_only: bool = False) -> list[tuple[str, float]]:
+        """``(word, channel cost)`` options for a core, keeping it first."""
+        keep = (observed, self.keep_cost(observed))
+        found = self.candidates(observed, rules_only)
+        return [keep] + [(c.word, c.cost) for c in found if c.word != observed]
+
+    def best_reading(self, observed: str, previous: str | None = None) -> tuple[str, float]:
+        """The likeliest word behind ``observed`` and its score (LM minus channel cost)."""
+        return max(
+            (
+                (w, self.next_logp(previous, w, observed) - cost)
+                for w, cost in self.options(observed)
+            ),
+            key=lambda x: x[1],
+        )
+
+    def context_free_best(self, observed: str) -> tuple[str, float, float]:
+        """Best option without context: ``(word, gain over keeping, margin over runner-up)``."""
+        scored = sorted(
+            ((self.word_logp(w, observed) - cost, w) for w, cost in self.options(observed)),
+            reverse=True,
+        )
+        keep_score = self.word_logp(observed, observed) - self.keep_cost(observed)
+        best_score, best = scored[0]
+        runner = scored[1][0] if len(scored) > 1 else -math.inf
+        return best, best_score - keep_score, best_score - runner
+
+    # ------------------------------------------------------------ profile
+
+    def suspicious_types(self) -> Counter[str]:
+        return Counter(
+            c.lower
+            for c in self.chunks
+            if c.core
+            and WORDLIKE.fullmatch(c.lower)
+            and not self.is_trusted(c.lower)
+            and 3 * sum(ch.isdigit() for ch in c.core) <= len(c.core)
+        )
+
+    def learn(self, rounds: int = 3) -> None:
+        """Learn the document: repair its unknown words, count the edits, make the frequent
+        ones cheap, and again with the sharper channel (at most ``rounds`` times); then
+        count the words the document uses as they are."""
+        words = [c.lower for c in self.chunks if c.core]
+        self.n_words = max(len(words), 1)
+        suspicious = self.suspicious_types()
+        for _ in range(rounds):
+            repairs = []
+            for w, n in suspicious.items():
+                best, gain, margin = self.context_free_best(w)
+                if best != w and gain >= self.settings.auto_gain and margin >= 1.0:
+                    ops = next(c.ops for c in self.candidates(w) if c.word == best)
+                    repairs.append((w, n, [op for op in ops if op[0] != op[1]]))
+            profile = prof.learn(repairs, words)
+            if profile == self.profile:
+                break
+            self.profile = profile
+            self.channel = self.base_channel.with_profile(profile) if profile else self.base_channel
+            self._cache.clear()
+        repaired = set()
+        for w in suspicious:
+            best, gain, _ = self.context_free_best(w)
+            if best != w and gain >= self.settings.auto_gain:
+                repaired.add(w)
+        self.doc_counts = Counter(w for w in words if w not in repaired and self.lexicon.knows(w))
+
+    # ------------------------------------------------------------ decisions
+
+    def suggestions(self) -> list[Suggestion]:
+        from ocrfix.text import layout_suggestions
+
+        self.learn()
+        choices = self.margin_junk() + self.word_choices()
+        out: list[Suggestion] = []
+        cursor = 0
+        for c in sorted(choices, key=lambda c: (c.start, -c.end)):
+            original = self.raw[c.start : c.end]
+            if c.start < cursor or original == c.replacement:
+                continue
+            threshold = self.settings.auto_gain_known if c.known else self.settings.auto_gain
+            auto = c.gain >= threshold and c.margin >= self.settings.auto_margin
+            score = 1 / (1 + math.exp(-(c.gain - threshold)))
+            out.append(
+                Suggestion(
+                    c.start,
+                    c.end,
+                    original,
+                    c.replacement,
+                    c.rule,
+                    round(score, 3),
+                    auto,
+                    c.alternatives,
+                )
+            )
+            cursor = c.end
+        starts = [o.start for o in out]
+        for s in layout_suggestions(self.raw):
+            k = bisect_right(starts, s.start)
+            left = out[k - 1] if k else None
+            right = out[k] if k < len(out) else None
+            if (left is None or left.end <= s.start) and (right is None or s.end <= right.start):
+                out.append(s)
+        return sorted(out)
+
+    def margin_junk(self) -> list[Choice]:
+        """Junk characters at line starts (``I ``, ``| ``, ``[ ``) on pages that have many."""
+        firsts = [i for i, c in enumerate(self.chunks) if c.line_start]
+        junk = [i for i in firsts if self.chunks[i].text in MARGIN_JUNK]
+        if len(junk) < 3 or len(junk) < 0.2 * len(firsts):
+            return []
+        choices = []
+        for i in junk:
+            chunk = self.chunks[i]
+            nxt = self.chunks[i + 1] if i + 1 < len(self.chunks) else None
+            if chunk.text == "I" and nxt and not chunk.line_end:
+                said = self.lexicon.next_logp("i", nxt.lower) - self.lexicon.word_logp(nxt.lower)
+                if said > 1.0:  # "I think": a real pronoun
+                    continue
+            end = chunk.end
+            while end < len(self.raw) and self.raw[end] in " \t" and not chunk.line_end:
+                end += 1
+            choices.append(Choice(chunk.start, end, "", "margin-junk", 6.0, 6.0))
+        return choices
+
+    def word_choices(self) -> list[Choice]:
+        """Decisions for words, joined words and years, left to right."""
+        choices: list[Choice] = []
+        previous: str | None = None
+        i = 0
+        while i < len(self.chunks):
+            chunk = self.chunks[i]
+            joined = self.try_join(i, previous)
+            if joined is not None:
+                choice, used = joined
+                choices.append(choice)
+                words = choice.replacement.split()
+                previous = PARTS.match(words[-1])["core"].lower() if words else previous
+                chunk = self.chunks[i + used - 1]
+                i += used
+            else:
+                choice = self.decide(chunk, previous, self.context_word(i + 1))
+                if choice is not None:
+                    choices.append(choice)
+                    previous = (PARTS.match(choice.replacement)["core"] or "").lower() or None
+                else:
+                    previous = chunk.lower or None
+                i += 1
+            if chunk.trail and chunk.trail[-1] in SENTENCE_END:
+                previous = None
+        return choices
+
+    def context_word(self, i: int) -> str | None:
+        if i >= len(self.chunks) or not self.chunks[i].core:
+            return None
+        w = self.chunks[i].lower
+        if self.is_trusted(w) or not WORDLIKE.fullmatch(w):
+            return w
+        return self.context_free_best(w)[0]
+
+    def confidence_penalty(self, chunk: Chunk) -> float:
+        conf = self.confidences.get(chunk.start)
+        if conf is None or conf >= self.settings.low_confidence:
+            return 0.0
+        return min(2.0, (self.settings.low_confidence - conf) / 20)
+
+    # ------------------------------------------------------------ one chunk
+
+    def decide(self, chunk: Chunk, previous: str | None, following: str | None) -> Choice | None:
+        """Keep or replace one chunk: its core, or the parts of a core with inner breaks
+        (``counter-revolulionories``, ``up.Mensheviks``, ``CivilWor``)."""
+        core = chunk.core
+        if not core or any(ch in chunk.text for ch in "/@=_#"):
+            return None
+        number = as_year(core)
+        if number:
+            return Choice(chunk.core_start, chunk.core_end, number, "digits", 5.0, 5.0)
+        if 3 * sum(ch.isdigit() for ch in core) > len(core) or self.lexicon.is_protected(
+            chunk.lower
+        ):
+            return None
+        breaks = [m.start() for m in INNER_BREAK.finditer(core)]
+        if not breaks or self.is_trusted(chunk.lower):
+            return self.decide_core(chunk, previous, following)
+        return self.decide_parts(chunk, breaks, previous, following)
+
+    def decide_parts(
+        self, chunk: Chunk, breaks: list[int], previous: str | None, following: str | None
+    ) -> Choice | None:
+        core, pieces, start = chunk.core, [], 0
+        for b in [*breaks, len(core)]:
+            end = b + 1 if b < len(core) and core[b] in "-.,;:" else b
+            pieces.append((start, core[start:b], core[b:end]))
+            start = end
+        texts, changed, prev = [], [], previous
+        for k, (offset, part, sep) in enumerate(pieces):
+            if not part:
+                texts.append(sep)
+                continue
+            begin = chunk.core_start + offset
+            sub = Chunk(begin, begin + len(part), part, "", part, "")
+            nxt = pieces[k + 1][1].lower() if k + 1 < len(pieces) else following
+            choice = self.decide_core(sub, prev, nxt)
+            word = choice.replacement if choice else part
+            if choice:
+                changed.append(choice)
+            spaced = sep in ".,;:" and sep and (k + 1 < len(pieces))
+            if not sep and k + 1 < len(pieces):  # a capital inside: CivilWar
+                right = pieces[k + 1][1].lower()
+                if self.is_trusted(part.lower()) or self.is_trusted(right):
+                    sep, spaced = " ", False
+                    changed.append(Choice(begin, begin, "", "split", 5.0, 5.0))
+            elif spaced:
+                sep += " "
+                changed.append(Choice(begin, begin, "", "split", 5.0, 5.0))
+            texts.append(word + sep)
+            prev = word.lower()
+        if not changed:
+            return None
+        rule = "split" if any(c.rule == "split" for c in changed) else "word"
+        return Choice(
+            chunk.core_start,
+            chunk.core_end,
+            "".join(texts),
+            rule,
+            min(c.gain for c in changed),
+            min(c.margin for c in changed),
+            known=any(c.known for c in changed),
+        )
+
+    def decide_core(
+        self, chunk: Chunk, previous: str | None, following: str | None
+    ) -> Choice | None:
+        """Keep or replace a core without inner breaks."""
+        core = chunk.lower
+        if not WORDLIKE.fullmatch(core) or self.lexicon.is_protected(core):
+            return None
+        if ROMAN.fullmatch(chunk.core) and len(chunk.core) > 1:
+            return None
+        denoised = fix_case_noise(chunk.core)
+        if denoised != chunk.core and self.is_trusted(core):
+            return Choice(chunk.core_start, chunk.core_end, denoised, "case", 5.0, 5.0)
+        split = self.try_split(chunk, previous, following)
+        options = self.options(core)
+        if len(options) == 1 and split is None:
+            return None
+        scored = sorted(
+            ((self.lm(previous, w, following, core) - cost, w) for w, cost in options),
+            reverse=True,
+        )
+        keep = self.lm(previous, core, following, core) - self.keep_cost(core)
+        keep -= self.confidence_penalty(chunk)
+        best_score, best = scored[0]
+        if split is not None and split[1] > best_score:
+            text, score = split
+            gain = score - keep
+            if gain < self.settings.suggest_gain:
+                return None
+            return Choice(
+                chunk.core_start, chunk.core_end, match_case(chunk.core, text), "split", gain, gain
+            )
+        if best == core:
+            return None
+        gain = best_score - keep
+        if gain < self.settings.suggest_gain:
+            return None
+        runner = scored[1][0] if len(scored) > 1 else -math.inf
+        replacement = match_case(chunk.core, self.lexicon.case_forms.get(best, best))
+        if "’" in chunk.core:
+            replacement = replacement.replace("'", "’")
+        alternatives = tuple(match_case(chunk.core, w) for _, w in scored[1:4] if w != core)
+        return Choice(
+            chunk.core_start,
+            chunk.core_end,
+            replacement,
+            "word",
+            gain,
+            best_score - runner,
+            alternatives,
+            known=self.is_trusted(core),
+        )
+
+    def try_split(
+        self, chunk: Chunk, previous: str | None, following: str | None
+    ) -> tuple[str, float] | None:
+        """Two words run together (``privilegedond``, ``a’more``): the best split and its
+        score, when the whole is not a known word."""
+        core = chunk.lower
+        if len(core) < 5 or self.lexicon.knows(core) or not LETTERS_ONLY.fullmatch(core):
+            return None
+        if self.context_free_best(core)[1] >= self.settings.auto_gain:
+            return None  # one word, repaired
+        best: tuple[str, float] | None = None
+        for k in range(2, len(core) - 1):
+            left, right = core[:k].rstrip("'"), core[k:].lstrip("'")
+            if right in CLITICS or len(left) < 1 or len(right) < 2:
+                continue
+            if not (self.is_trusted(left) or len(left) > 3) or not self.has_reading(right):
+                continue
+            lw, ls = self.best_reading_joinable(left, previous)
+            rw, rs = self.best_reading_joinable(right, lw)
+            if lw is None or rw is None:
+                continue
+            score = ls + rs - self.settings.split_cost
+            if following:
+                score += self.lexicon.next_logp(rw, following) - self.lexicon.word_logp(following)
+            if best is None or score > best[1]:
+                best = (f"{lw} {rw}", score)
+        return best
+
+    def has_reading(self, part: str) -> bool:
+        return self.is_trusted(part) or bool(self.candidates(part, rules_only=True))
+
+    def best_reading_joinable(self, part: str, previous: str | None) -> tuple[str | None, float]:
+        """The best trusted word behind a piece of a split or joined word, cheaply repaired."""
+        options = [(part, 0.0)] if self.is_trusted(part) else []
+        options += [
+            (c.word, c.cost)
+            for c in self.candidates(part, rules_only=True)
+            if c.cost <= MAX_JOIN_REPAIR and self.is_trusted(c.word)
+        ]
+        if not options:
+            return None, -math.inf
+        return max(((w, self.next_logp(previous, w) - c) for w, c in options), key=lambda x: x[1])
+
+    # ------------------------------------------------------------ joins
+
+    def is_fragment(self, chunk: Chunk) -> bool:
+        """A piece of a word rather than a word: unknown, or one or two letters."""
+        core = chunk.lower
+        return len(core) <= 2 or not self.is_trusted(core)
+
+    def try_join(self, i: int, previous: str | None) -> tuple[Choice, int] | None:
+        """Join chunk ``i`` with the next ones when they are one word split apart
+        (``wi thout``, ``s oc ia l``, ``Trotsky’ s``) or hyphenated across a line
+        (``bureau-`` / ``cracy``), or form a year (``I 917``)."""
+        chunks = self.chunks
+        first = chunks[i]
+        if not first.core or i + 1 >= len(chunks):
+            return None
+        number = self.join_number(i)
+        if number is not None:
+            return number
+        second = chunks[i + 1]
+        gap = self.raw[first.end : second.start]
+        if (
+            first.trail in ("'", "’")
+            and gap == " "
+            and not second.lead
+            and (second.core in CLITICS)
+        ):
+            return Choice(first.start, second.end, first.text + second.text, "join", 5.0, 5.0), 2
+        if first.trail not in ("", "-"):
+            return None
+        hyphen = first.trail == "-"
+        third = chunks[i + 2] if i + 2 < len(chunks) else None
+        spaced_out = (
+            len(first.core) <= 3
+            and len(second.core) <= 3
+            and third is not None
+            and self.is_fragment(third)
+        )
+        if not hyphen and not (self.is_fragment(first) or self.is_fragment(second) or spaced_out):
+            return None
+        best: tuple[float, Choice, int] | None = None
+        for size in range(2, 3 if hyphen else 7):
+            if i + size > len(chunks):
+                break
+            group = chunks[i : i + size]
+            if group[-1].lead or not group[-1].core or any(c.trail for c in group[1:-1]):
+                break
+            gap = self.raw[group[-2].end : group[-1].start]
+            if hyphen and gap.strip(" \t") not in ("\n", ""):
+                break
+            if not hyphen and gap not in (" ", "\n"):
+                break
+            if size > 2 and not self.is_fragment(group[-1]) and len(group[-1].core) > 3:
+                break
+            found = self.score_join(group, i + size, previous, hyphen)
+            if found and (best is None or found[0] > best[0]):
+                best = (found[0], found[1], size)
+        return None if best is None else (best[1], best[2])
+
+    def join_number(self, i: int) -> tuple[Choice, int] | None:
+        """A year split by spaces, digits perhaps misread: ``I 917``, ``t 9 l 8``, ``191 7``."""
+        chunks = self.chunks
+        if not chunks[i].core or chunks[i].lead or chunks[i].trail:
+            return None
+        for size in range(2, 5):
+            group = chunks[i : i + size]
+            if len(group) < size or group[-1].lead or not group[-1].core:
+                return None
+            if any(c.trail for c in group[:-1]):
+                return None
+            if any(self.raw[a.end : b.start] != " " for a, b in itertools.pairwise(group)):
+                return None
+            text = "".join(c.core for c in group)
+            if len(text) > 4:
+                return None
+            if not all(
+                c.core.isdigit() or len(c.core) == 1 or any(ch.isdigit() for ch in c.core)
+                for c in group
+            ):
+                return None
+            if len(text) == 4 and sum(ch.isdigit() for ch in text) >= 2:
+                digits = text if text.isdigit() else as_year(text)
+                if digits and 1000 <= int(digits) <= 2099:
+                    last = group[-1]
+                    return Choice(
+                        group[0].start, last.end, digits + last.trail, "digits", 5.0, 5.0
+                    ), size
+        return None
+
+    def score_join(
+        self, group: list[Chunk], after: int, previous: str | None, hyphen: bool
+    ) -> tuple[float, Choice] | None:
+        parts = [c.lower for c in group]
+        if any(not LETTERS_ONLY.fullmatch(p) for p in parts):
+            return None
+        if not hyphen and all(self.is_trusted(p) and len(p) > 3 for p in parts):
+            return None  # real words side by side
+        if all(len(p) == 1 for p in parts):
+            return None  # initials: C L R James
+        crosses_line = "\n" in self.raw[group[0].end : group[-1].start]
+        if crosses_line and not hyphen and any(self.is_trusted(p) for p in parts):
+            return None  # across a line break only fragments are joined
+        following = self.context_word(after)
+        joined = "".join(parts)
+        options = [(joined, 0.0)] if self.lexicon.logp.get(joined, -99) >= JOINABLE else []
+        if self.profile or not all(map(self.is_trusted, parts)):
+            options += [
+                (c.word, c.cost)
+                for c in self.candidates(joined, rules_only=True)
+                if c.cost <= MAX_JOIN_REPAIR and self.lexicon.logp.get(c.word, -99) >= JOINABLE
+            ]
+        first, last = group[0], group[-1]
+        compound = hyphen and self.is_trusted(parts[0]) and self.is_trusted(parts[1])
+        if compound and (
+            not options or self.word_logp(options[0][0]) < min(map(self.word_logp, parts))
+        ):
+            # over-/intellectual: a real compound; rejoining it is left to the reviewer
+            text = first.lead + first.core + "-" + last.core + last.trail
+            return 2.0, self.join_choice(group, text, "dehyphenate", 2.0)
+        if not options:
+            return None
+        if hyphen:
+            join_cost = self.settings.hyphen_cost
+        else:
+            join_cost = self.settings.join_cost * (len(group) - 1) ** 0.5
+        word, cost = max(options, key=lambda o: self.lm(previous, o[0], following) - o[1])
+        together = self.lm(previous, word, following) - cost - join_cost
+        apart, prev = 0.0, previous
+        for p in parts:
+            w, score = self.best_reading(p, prev)
+            apart += score
+            prev = w
+        if following:
+            apart += self.lexicon.next_logp(prev, following) - self.lexicon.word_logp(following)
+        gain = together - apart
+        if gain < self.settings.suggest_gain:
+            return None
+        text = first.lead + match_case(first.core, word) + last.trail
+        return gain, self.join_choice(group, text, "dehyphenate" if hyphen else "join", gain)
+
+    def join_choice(self, group: list[Chunk], text: str, rule: str, gain: float) -> Choice:
+        """Replace the group by ``text``; a join across a line break keeps the break after."""
+        first, last = group[0], group[-1]
+        end = last.end
+        if "\n" in self.raw[first.end : last.start]:
+            while end < len(self.raw) and self.raw[end] in " \t":
+                end += 1
+            if end < len(self.raw) and self.raw[end] not in "\n\f":
+                text += "\n"
+        return Choice(first.start, end, text, rule, gain, gain)
+
+
+@functools.cache
+def default_corrector() -> Corrector:
+    """The corrector with ocrfix's own lexicons, loaded once per process."""
+    from ocrfix.correct import confusions, lexicon
+
+    return Corrector(lexicon.load(), confusions.load_table())
