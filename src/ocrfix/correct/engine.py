@@ -24,7 +24,7 @@ import regex
 from ocrfix.correct import candidates as cand
 from ocrfix.correct import profile as prof
 from ocrfix.correct.confusions import Channel
-from ocrfix.correct.lexicon import Lexicon, zipf_to_logp
+from ocrfix.correct.lexicon import OOV_LOGP, Lexicon, zipf_to_logp
 from ocrfix.suggestion import Suggestion
 
 CHUNK = regex.compile(r"\S+")
@@ -36,7 +36,7 @@ LETTERS_ONLY = regex.compile(r"\p{L}+(?:['’]\p{L}+)*")
 # Where a core may be cut into words: inner hyphens, lost spaces after punctuation, a
 # capital inside a word (``CivilWar``).
 INNER_BREAK = regex.compile(
-    r"(?<=\p{L})-(?=\p{L})|(?<=\p{L}{2})[.,;:](?=\p{L}{2})|(?<=\p{Ll}{2})(?=\p{Lu}\p{Ll})"
+    r"(?<=\p{L})-(?=\p{L})|(?<=\p{L}{2})[.;:](?=\p{Lu}\p{Ll})|(?<=\p{Ll}{2})(?=\p{Lu}\p{Ll})"
 )
 CASE_NOISE = regex.compile(r"(?<=\p{L})[OQIHJ](?=\p{Ll})")
 ROMAN = regex.compile(r"[IVXLCDM]+")
@@ -58,7 +58,10 @@ DIGIT_LOOKALIKES = {
     "!": "1",
     "'": "1",
 }
-JUNK_EDGE = frozenset("!|[]{}$()~'’")
+LEAD_JUNK = "{[*&$|!~"  # at a word's start, these are more often letters than punctuation
+TRAIL_JUNK = "[{(*&$|~"  # ... and these at its end
+JUNK_KEEP_COST = 3.0
+ORDINAL = regex.compile(r"\d+(?:st|nd|rd|th|s|'s|’s)")
 SENTENCE_END = frozenset(".!?")
 TRUSTED = zipf_to_logp(3.0)  # words this frequent are not searched without a profile
 JOINABLE = zipf_to_logp(2.0)  # a joined or split word must be at least this frequent
@@ -71,8 +74,8 @@ DOC_PRIOR = 1000  # ... smoothed as if the document had this many more words
 class Settings:
     """Thresholds of the corrector, in nats of evidence."""
 
-    auto_gain: float = 4.0  # a change is applied when it beats keeping the word by this much
-    auto_gain_known: float = 6.0  # ... when the word is a known one (real-word errors)
+    auto_gain: float = 3.0  # a change is applied when it beats keeping the word by this much
+    auto_gain_known: float = 7.0  # ... when the word is a known one (real-word errors)
     suggest_gain: float = 1.0  # below this, no suggestion at all
     auto_margin: float = 1.0  # ... and the runner-up must be this far behind
     join_cost: float = 4.0  # a space the OCR inserted inside a word
@@ -105,6 +108,18 @@ class Chunk:
     @property
     def lower(self) -> str:
         return self.core.lower().replace("’", "'")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A span of the raw text read as one word: where it is, its lower-case text, the text
+    whose case a replacement copies, and the rule a change of it is reported under."""
+
+    start: int
+    end: int
+    observed: str
+    model: str
+    rule: str = "word"
 
 
 @dataclass
@@ -202,6 +217,88 @@ def fix_case_noise(core: str) -> str:
     return CASE_NOISE.sub(lambda m: m.group().lower(), core)
 
 
+SUFFIXES = (
+    "'s",
+    "s'",
+    "s",
+    "es",
+    "ed",
+    "d",
+    "ing",
+    "er",
+    "ers",
+    "ly",
+    "ally",
+    "ism",
+    "isms",
+    "ist",
+    "ists",
+    "ise",
+    "ised",
+    "ises",
+    "ize",
+    "ized",
+    "izes",
+    "isation",
+    "ization",
+    "ian",
+    "ians",
+    "ness",
+    "ment",
+    "ments",
+    "al",
+    "ity",
+    "ive",
+    "ite",
+    "ites",
+)
+PREFIXES = (
+    "counter",
+    "anti",
+    "non",
+    "neo",
+    "re",
+    "un",
+    "pre",
+    "post",
+    "pro",
+    "de",
+    "dis",
+    "sub",
+    "super",
+    "semi",
+    "inter",
+    "over",
+    "under",
+    "self",
+    "ultra",
+    "pseudo",
+)
+DERIVED_COST = 3.0  # ln-probability lost by a word only known through its stem
+
+
+def derived_logp(lexicon: Lexicon, word: str) -> float:
+    """ln P of an unknown word from the known word it is derived from, or the OOV value.
+
+    >>> from ocrfix.correct.lexicon import Lexicon
+    >>> lex = Lexicon({"counterpose": -15.0, "zinoviev": -16.0}, {}, {})
+    >>> derived_logp(lex, "counterposes"), derived_logp(lex, "zinoviev's"), derived_logp(lex, "qq")
+    (-18.0, -19.0, -23.02585092994046)
+    """
+    best = OOV_LOGP
+    for suffix in SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            stem = word[: -len(suffix)]
+            for base in (stem, stem + "e", stem + "y"):
+                if base in lexicon.logp:
+                    best = max(best, lexicon.logp[base] - DERIVED_COST)
+    for prefix in PREFIXES:
+        rest = word[len(prefix) :].lstrip("-")
+        if word.startswith(prefix) and len(rest) >= 4 and rest in lexicon.logp:
+            best = max(best, lexicon.logp[rest] - DERIVED_COST)
+    return best
+
+
 class Document:
     """One text being corrected: its chunks, its profile and the decisions."""
 
@@ -216,6 +313,7 @@ class Document:
         self.doc_counts: Counter[str] = Counter()
         self.n_words = 1
         self._cache: dict[tuple[str, bool], list[cand.Candidate]] = {}
+        self._derived: dict[str, float] = {}
 
     # ------------------------------------------------------------ knowledge
 
@@ -223,15 +321,26 @@ class Document:
         return self.lexicon.logp.get(word, -math.inf) >= TRUSTED or self.lexicon.is_protected(word)
 
     def word_logp(self, word: str, observed: str | None = None) -> float:
-        """ln P(word): the lexicon's, raised by the word's use elsewhere in the document
-        (not counting the occurrence being decided, ``observed``)."""
-        logp = self.lexicon.word_logp(word)
+        """ln P(word): the lexicon's (or, for an unknown word, that of the known word it is
+        derived from), raised by the word's use elsewhere in the document (not counting the
+        occurrence being decided, ``observed``)."""
+        logp = self.lexicon.logp.get(word)
+        if logp is None:
+            logp = self.derived_logp(word)
         if self.lexicon.is_protected(word):
             logp = max(logp, TRUSTED)
         count = self.doc_counts.get(word, 0) - (word == observed)
         if count > 0:
             logp = math.log(math.exp(logp) + DOC_WEIGHT * count / (self.n_words + DOC_PRIOR))
         return logp
+
+    def derived_logp(self, word: str) -> float:
+        """An unknown word that is a known one with a common ending or beginning
+        (``Zinoviev's``, ``counterposes``, ``destructured``) is likely real."""
+        cached = self._derived.get(word)
+        if cached is None:
+            cached = self._derived[word] = derived_logp(self.lexicon, word)
+        return cached
 
     def next_logp(self, previous: str | None, word: str, observed: str | None = None) -> float:
         """ln P(word | previous), with the document's own frequencies for the unigram."""
@@ -265,14 +374,17 @@ class Document:
                 found = []
             else:
                 generic = 0 if trusted or rules_only else (1 if len(observed) < 8 else 2)
-                budget = min(12.0, 4.0 + 0.6 * len(observed))
+                junk = sum(not ch.isalpha() for ch in observed)
+                budget = min(12.0, 4.0 + 0.6 * len(observed)) + 2.5 * junk
                 found = cand.search(observed, self.lexicon, self.channel, budget, 40, generic)
             self._cache[key] = found
         return self._cache[key]
 
     def keep_cost(self, observed: str) -> float:
-        """Cost of the reading 'the OCR got this right' under the document's profile."""
-        return sum(self.channel.keep.get(ch, 0.0) for ch in observed)
+        """Cost of the reading 'the OCR got this right' under the document's profile; a
+        word with junk inside (``vo~ce``, ``prop3rty``) is very unlikely to be right."""
+        junk = sum(not (ch.isalpha() or ch in "'’-") for ch in observed)
+        return sum(self.channel.keep.get(ch, 0.0) for ch in observed) + JUNK_KEEP_COST * junk
 
     def options(self, observed: str, rules_only: bool = False) -> list[tuple[str, float]]:
         """``(word, channel cost)`` options for a core, keeping it first."""
@@ -450,7 +562,7 @@ class Document:
         number = as_year(core)
         if number:
             return Choice(chunk.core_start, chunk.core_end, number, "digits", 5.0, 5.0)
-        if 3 * sum(ch.isdigit() for ch in core) > len(core) or self.lexicon.is_protected(
+        if 4 * sum(ch.isdigit() for ch in core) > len(core) or self.lexicon.is_protected(
             chunk.lower
         ):
             return None
@@ -506,54 +618,92 @@ class Document:
     def decide_core(
         self, chunk: Chunk, previous: str | None, following: str | None
     ) -> Choice | None:
-        """Keep or replace a core without inner breaks."""
+        """Keep or replace a core without inner breaks, perhaps with the junk at its edges
+        (``u[`` for *of*, ``{rom`` for *from*)."""
         core = chunk.lower
         if not WORDLIKE.fullmatch(core) or self.lexicon.is_protected(core):
             return None
-        if ROMAN.fullmatch(chunk.core) and len(chunk.core) > 1:
+        if (ROMAN.fullmatch(chunk.core) and len(chunk.core) > 1) or ORDINAL.fullmatch(core):
             return None
         denoised = fix_case_noise(chunk.core)
         if denoised != chunk.core and self.is_trusted(core):
             return Choice(chunk.core_start, chunk.core_end, denoised, "case", 5.0, 5.0)
-        split = self.try_split(chunk, previous, following)
-        options = self.options(core)
-        if len(options) == 1 and split is None:
-            return None
-        scored = sorted(
-            ((self.lm(previous, w, following, core) - cost, w) for w, cost in options),
-            reverse=True,
-        )
         keep = self.lm(previous, core, following, core) - self.keep_cost(core)
-        keep -= self.confidence_penalty(chunk)
-        best_score, best = scored[0]
-        if split is not None and split[1] > best_score:
+        keep -= self.confidence_penalty(chunk) + self.junk_edge_cost(chunk)
+        scored: list[tuple[float, str, Reading]] = []
+        for reading in self.readings(chunk):
+            for word, cost in self.options(reading.observed):
+                if word != core:
+                    score = self.lm(previous, word, following, core) - cost
+                    scored.append((score, word, reading))
+        split = self.try_split(chunk, previous, following)
+        if split is not None:
             text, score = split
-            gain = score - keep
-            if gain < self.settings.suggest_gain:
-                return None
-            return Choice(
-                chunk.core_start, chunk.core_end, match_case(chunk.core, text), "split", gain, gain
+            scored.append(
+                (score, text, Reading(chunk.core_start, chunk.core_end, core, chunk.core, "split"))
             )
-        if best == core:
+        if not scored:
             return None
+        scored.sort(key=lambda x: -x[0])
+        best_score, best, reading = scored[0]
         gain = best_score - keep
         if gain < self.settings.suggest_gain:
             return None
-        runner = scored[1][0] if len(scored) > 1 else -math.inf
-        replacement = match_case(chunk.core, self.lexicon.case_forms.get(best, best))
-        if "’" in chunk.core:
+        runner = max([keep, *(sc for sc, w, _ in scored[1:] if w != best)])
+        replacement = match_case(reading.model, self.lexicon.case_forms.get(best, best))
+        if previous is None and reading.observed[:1] == "l" and best[:1] == "i":
+            replacement = replacement[:1].upper() + replacement[1:]  # ln -> In
+        if "’" in reading.model:
             replacement = replacement.replace("'", "’")
-        alternatives = tuple(match_case(chunk.core, w) for _, w in scored[1:4] if w != core)
+        alternatives = tuple(
+            dict.fromkeys(match_case(chunk.core, w) for _, w, _ in scored[1:6] if w != best)
+        )[:3]
         return Choice(
-            chunk.core_start,
-            chunk.core_end,
+            reading.start,
+            reading.end,
             replacement,
-            "word",
+            reading.rule,
             gain,
             best_score - runner,
             alternatives,
-            known=self.is_trusted(core),
+            known=self.is_known_change(core, best, reading),
         )
+
+    @staticmethod
+    def junk_edge_cost(chunk: Chunk) -> float:
+        """What keeping letter-like junk glued to a word costs: ``$e``, ``o[``."""
+        lead = len(chunk.lead) - len(chunk.lead.rstrip(LEAD_JUNK))
+        trail = len(chunk.trail) - len(chunk.trail.lstrip(TRAIL_JUNK))
+        return JUNK_KEEP_COST * (lead + trail)
+
+    def readings(self, chunk: Chunk) -> list[Reading]:
+        """The strings a chunk may be read as: its core, and its core with junk at an edge."""
+        found = [Reading(chunk.core_start, chunk.core_end, chunk.lower, chunk.core)]
+        lead = len(chunk.lead) - len(chunk.lead.rstrip(LEAD_JUNK))
+        trail = len(chunk.trail) - len(chunk.trail.lstrip(TRAIL_JUNK))
+        for before, after in ((lead, 0), (0, trail), (lead, trail)):
+            if (before or after) and (before, after) != (0, 0):
+                text = self.raw[chunk.core_start - before : chunk.core_end + after]
+                reading = Reading(
+                    chunk.core_start - before,
+                    chunk.core_end + after,
+                    text.lower().replace("’", "'"),
+                    text,
+                )
+                if reading not in found:
+                    found.append(reading)
+        return found
+
+    def is_known_change(self, core: str, best: str, reading: Reading) -> bool:
+        """A change of a word the lexicon trusts, not explained by the document's profile
+        alone: such changes need more evidence."""
+        name_like = reading.model[:1].isupper() and not self.lexicon.knows(core)
+        if not self.lexicon.knows(core) and not name_like:
+            return False
+        if not self.profile:
+            return True
+        found = next((c for c in self.candidates(reading.observed) if c.word == best), None)
+        return found is None or any(op not in self.profile for op in cand.edits(found))
 
     def try_split(
         self, chunk: Chunk, previous: str | None, following: str | None
@@ -606,6 +756,17 @@ class Document:
         return len(core) <= 2 or not self.is_trusted(core)
 
     def try_join(self, i: int, previous: str | None) -> tuple[Choice, int] | None:
+        """The best join starting at chunk ``i``, unless one starting at the next chunk is
+        better (``I ha ve``: join ``ha ve``, not ``I ha ve``)."""
+        here = self.join_at(i, previous)
+        if here is None or here[0].rule == "digits" or i + 1 >= len(self.chunks):
+            return here
+        there = self.join_at(i + 1, self.chunks[i].lower or None)
+        if there is not None and there[0].gain > here[0].gain and (there[0].start < here[0].end):
+            return None
+        return here
+
+    def join_at(self, i: int, previous: str | None) -> tuple[Choice, int] | None:
         """Join chunk ``i`` with the next ones when they are one word split apart
         (``wi thout``, ``s oc ia l``, ``Trotsky’ s``) or hyphenated across a line
         (``bureau-`` / ``cracy``), or form a year (``I 917``)."""
@@ -702,7 +863,7 @@ class Document:
         following = self.context_word(after)
         joined = "".join(parts)
         options = [(joined, 0.0)] if self.lexicon.logp.get(joined, -99) >= JOINABLE else []
-        if self.profile or not all(map(self.is_trusted, parts)):
+        if not all(map(self.is_trusted, parts)):
             options += [
                 (c.word, c.cost)
                 for c in self.candidates(joined, rules_only=True)

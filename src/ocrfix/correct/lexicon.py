@@ -25,11 +25,12 @@ import regex
 
 from ocrfix.fsio import atomic_write_bytes
 
-FORMAT = 3
+FORMAT = 4
 _PACKAGED = Path(__file__).resolve().parents[1] / "lexicons"  # inside a built wheel
 LEXICON_DIR = _PACKAGED if _PACKAGED.is_dir() else Path(__file__).resolve().parents[3] / "lexicons"
 # A word as the lexicon stores it: letters with inner apostrophes or hyphens.
 WORD = regex.compile(r"\p{L}+(?:['’-]\p{L}+)*")
+OOV_LOGP = (-1.0 - 9.0) * math.log(10)  # a word no lexicon knows: Zipf -1
 DOMAIN_ZIPF = 3.5  # the frequency given to a domain term that wordfreq does not know
 BIGRAM_WEIGHT = 0.5
 
@@ -49,7 +50,6 @@ class Lexicon:
     protected: frozenset[str] = frozenset()
     case_forms: dict[str, str] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
-    oov_logp: float = zipf_to_logp(0.0)
     sorted_words: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -90,8 +90,8 @@ class Lexicon:
         return state
 
     def word_logp(self, word: str) -> float:
-        """ln P(word), lower-cased; unknown words get ``oov_logp``."""
-        return self.logp.get(word.lower(), self.oov_logp)
+        """ln P(word), lower-cased; unknown words get ``OOV_LOGP``."""
+        return self.logp.get(word.lower(), OOV_LOGP)
 
     def knows(self, word: str) -> bool:
         return word.lower() in self.logp
