@@ -16,7 +16,10 @@ from dataclasses import dataclass
 from ocrfix.correct.confusions import GENERIC_INSERT, GENERIC_SUBSTITUTE, LETTERS, Channel
 from ocrfix.correct.lexicon import Lexicon
 
-Op = tuple[str, str]  # (observed, intended); equal strings for a plain copy
+Op = tuple[str, str]
+MAX_POPS = (
+    5000  # a bound on the work for one word  # (observed, intended); equal strings for a plain copy
+)
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,16 @@ def search(
     are not explored.
     """
     n = len(observed)
+    # what each position allows, worked out once: (size, intended, cost) rules, deletion
+    rules = [
+        [
+            (size, intended, cost, observed[i : i + size])
+            for size, intended, cost in channel.rules_at(observed, i)
+        ]
+        for i in range(n)
+    ]
+    deletes = [channel.delete_cost(ch) for ch in observed]
+    keeps = [channel.keep.get(ch, 0.0) for ch in observed]
     heap: list[tuple[float, int, str, int]] = [(0.0, 0, "", 0)]
     best: dict[tuple[int, str], float] = {(0, ""): 0.0}
     parent: dict[tuple[int, str], tuple[tuple[int, str], Op]] = {}
@@ -67,7 +80,9 @@ def search(
         parent[(i, out)] = (origin, op)
         heapq.heappush(heap, (cost, i, out, used))
 
-    while heap and len(found) < limit:
+    pops = 0
+    while heap and len(found) < limit and pops < MAX_POPS:
+        pops += 1
         cost, i, out, used = heapq.heappop(heap)
         if best.get((i, out), cost) < cost:
             continue
@@ -78,17 +93,10 @@ def search(
             max_cost = min(max_cost, found[0].cost + spread)
         if i < n:
             ch = observed[i]
-            push(cost + channel.keep.get(ch, 0.0), i + 1, out + ch, used, state, (ch, ch))
-            for size, intended, rule_cost in channel.rules_at(observed, i):
-                push(
-                    cost + rule_cost,
-                    i + size,
-                    out + intended,
-                    used,
-                    state,
-                    (observed[i : i + size], intended),
-                )
-            push(cost + channel.delete_cost(ch), i + 1, out, used, state, (ch, ""))
+            push(cost + keeps[i], i + 1, out + ch, used, state, (ch, ch))
+            for size, intended, rule_cost, piece in rules[i]:
+                push(cost + rule_cost, i + size, out + intended, used, state, (piece, intended))
+            push(cost + deletes[i], i + 1, out, used, state, (ch, ""))
             if used < generic and i + 1 < n and observed[i + 1] != ch:
                 swapped = observed[i + 1] + ch
                 push(

@@ -31,7 +31,7 @@ CHUNK = regex.compile(r"\S+")
 PARTS = regex.compile(
     r"^(?P<lead>[^\p{L}\p{N}~]*)(?P<core>.*?)(?P<trail>[^\p{L}\p{N}~]*)$", regex.S
 )
-WORDLIKE = regex.compile(r"[\p{L}\d~'’!|\[\]{}$*&()]*\p{L}[\p{L}\d~'’!|\[\]{}$*&()]*")
+WORDLIKE = regex.compile(r"[\p{L}\d~'’!|\[\]{}$*&():;]*\p{L}[\p{L}\d~'’!|\[\]{}$*&():;]*")
 LETTERS_ONLY = regex.compile(r"\p{L}+(?:['’]\p{L}+)*")
 # Where a core may be cut into words: inner hyphens, lost spaces after punctuation, a
 # capital inside a word (``CivilWar``).
@@ -60,12 +60,15 @@ DIGIT_LOOKALIKES = {
 }
 LEAD_JUNK = "{[*&$|!~"  # at a word's start, these are more often letters than punctuation
 TRAIL_JUNK = "[{(*&$|~"  # ... and these at its end
+LEAD_JUNK_SET = frozenset(LEAD_JUNK)
+TRAIL_JUNK_SET = frozenset(TRAIL_JUNK)
 JUNK_KEEP_COST = 3.0
 ORDINAL = regex.compile(r"\d+(?:st|nd|rd|th|s|'s|’s)")
 SENTENCE_END = frozenset(".!?")
 TRUSTED = zipf_to_logp(3.0)  # words this frequent are not searched without a profile
 JOINABLE = zipf_to_logp(2.0)  # a joined or split word must be at least this frequent
 MAX_JOIN_REPAIR = 3.0  # ... and need at most this much repair besides the join
+MAX_JOINED = 18  # longer joined strings are not searched
 DOC_WEIGHT = 0.05  # how much a word's use elsewhere in the document counts
 DOC_PRIOR = 1000  # ... smoothed as if the document had this many more words
 
@@ -96,6 +99,10 @@ class Chunk:
     trail: str
     line_start: bool = False
     line_end: bool = False
+    lower: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.lower = self.core.lower().replace("’", "'")
 
     @property
     def core_start(self) -> int:
@@ -104,10 +111,6 @@ class Chunk:
     @property
     def core_end(self) -> int:
         return self.core_start + len(self.core)
-
-    @property
-    def lower(self) -> str:
-        return self.core.lower().replace("’", "'")
 
 
 @dataclass(frozen=True)
@@ -143,6 +146,7 @@ class Corrector:
     lexicon: Lexicon
     channel: Channel
     settings: Settings = field(default_factory=Settings)
+    search_cache: dict = field(default_factory=dict, repr=False)  # base-channel searches
 
     def suggest(self, raw: str, confidences: dict[int, float] | None = None) -> list[Suggestion]:
         """Suggestions for ``raw``; ``confidences`` maps a word's start offset to Tesseract's
@@ -289,7 +293,8 @@ def derived_logp(lexicon: Lexicon, word: str) -> float:
     for suffix in SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             stem = word[: -len(suffix)]
-            for base in (stem, stem + "e", stem + "y"):
+            bases = (stem + "y",) if suffix in ("ies", "ied") else (stem, stem + "e", stem + "y")
+            for base in bases:
                 if base in lexicon.logp:
                     best = max(best, lexicon.logp[base] - DERIVED_COST)
     for prefix in PREFIXES:
@@ -306,6 +311,7 @@ class Document:
         self.lexicon = corrector.lexicon
         self.settings = corrector.settings
         self.base_channel = self.channel = corrector.channel
+        self.shared_cache = corrector.search_cache
         self.raw = raw
         self.confidences = confidences
         self.chunks = split_chunks(raw)
@@ -369,16 +375,18 @@ class Document:
         # arbitrary edit of a real word is rarely what happened.
         rules_only = rules_only or self.lexicon.knows(observed)
         key = (observed, trusted or rules_only)
-        if key not in self._cache:
+        cache = self._cache if self.profile else self.shared_cache
+        if key not in cache:
             if trusted and not self.profile:
                 found = []
             else:
-                generic = 0 if trusted or rules_only else (1 if len(observed) < 8 else 2)
+                damaged = any(not ch.isalpha() for ch in observed)
+                generic = 0 if trusted or rules_only else (2 if damaged or self.profile else 1)
                 junk = sum(not ch.isalpha() for ch in observed)
                 budget = min(12.0, 4.0 + 0.6 * len(observed)) + 2.5 * junk
                 found = cand.search(observed, self.lexicon, self.channel, budget, 40, generic)
-            self._cache[key] = found
-        return self._cache[key]
+            cache[key] = found
+        return cache[key]
 
     def keep_cost(self, observed: str) -> float:
         """Cost of the reading 'the OCR got this right' under the document's profile; a
@@ -517,6 +525,12 @@ class Document:
         i = 0
         while i < len(self.chunks):
             chunk = self.chunks[i]
+            if not self.profile and self.is_plain(i):
+                previous = chunk.lower
+                i += 1
+                if chunk.trail and chunk.trail[-1] in SENTENCE_END:
+                    previous = None
+                continue
             joined = self.try_join(i, previous)
             if joined is not None:
                 choice, used = joined
@@ -536,6 +550,26 @@ class Document:
             if chunk.trail and chunk.trail[-1] in SENTENCE_END:
                 previous = None
         return choices
+
+    def is_plain(self, i: int) -> bool:
+        """A known word with nothing odd in or around it: nothing to decide (fast path)."""
+        chunk = self.chunks[i]
+        if len(chunk.core) < 3 or not self.is_trusted(chunk.lower):
+            return False
+        if chunk.lead[-1:] in LEAD_JUNK_SET or chunk.trail[:1] in TRAIL_JUNK_SET:
+            return False
+        if chunk.trail == "-" or not LETTERS_ONLY.fullmatch(chunk.core):
+            return False
+        if fix_case_noise(chunk.core) != chunk.core:
+            return False
+        nxt = self.chunks[i + 1] if i + 1 < len(self.chunks) else None
+        if nxt is not None and nxt.core and self.is_fragment(nxt):
+            return False
+        after = self.chunks[i + 2] if i + 2 < len(self.chunks) else None
+        spaced_out = (
+            len(chunk.core) <= 3 and after is not None and after.core and (self.is_fragment(after))
+        )
+        return not spaced_out
 
     def context_word(self, i: int) -> str | None:
         if i >= len(self.chunks) or not self.chunks[i].core:
@@ -679,6 +713,8 @@ class Document:
     def readings(self, chunk: Chunk) -> list[Reading]:
         """The strings a chunk may be read as: its core, and its core with junk at an edge."""
         found = [Reading(chunk.core_start, chunk.core_end, chunk.lower, chunk.core)]
+        if len(chunk.core) >= 4 and self.is_trusted(chunk.lower):
+            return found  # *emphasis*, not junk
         lead = len(chunk.lead) - len(chunk.lead.rstrip(LEAD_JUNK))
         trail = len(chunk.trail) - len(chunk.trail.lstrip(TRAIL_JUNK))
         for before, after in ((lead, 0), (0, trail), (lead, trail)):
@@ -734,16 +770,23 @@ class Document:
         return best
 
     def has_reading(self, part: str) -> bool:
-        return self.is_trusted(part) or bool(self.candidates(part, rules_only=True))
+        """A piece that is a word, or (in a document with a profile) nearly one."""
+        if self.is_trusted(part):
+            return True
+        return bool(self.profile) and bool(self.candidates(part, rules_only=True))
 
     def best_reading_joinable(self, part: str, previous: str | None) -> tuple[str | None, float]:
         """The best trusted word behind a piece of a split or joined word, cheaply repaired."""
         options = [(part, 0.0)] if self.is_trusted(part) else []
-        options += [
-            (c.word, c.cost)
-            for c in self.candidates(part, rules_only=True)
-            if c.cost <= MAX_JOIN_REPAIR and self.is_trusted(c.word)
-        ]
+        options += (
+            []
+            if not self.profile
+            else [
+                (c.word, c.cost)
+                for c in self.candidates(part, rules_only=True)
+                if c.cost <= MAX_JOIN_REPAIR and self.is_trusted(c.word)
+            ]
+        )
         if not options:
             return None, -math.inf
         return max(((w, self.next_logp(previous, w) - c) for w, c in options), key=lambda x: x[1])
@@ -751,9 +794,13 @@ class Document:
     # ------------------------------------------------------------ joins
 
     def is_fragment(self, chunk: Chunk) -> bool:
-        """A piece of a word rather than a word: unknown, or one or two letters."""
+        """A piece of a word rather than a word: unknown, short, or rare and short."""
         core = chunk.lower
-        return len(core) <= 2 or not self.is_trusted(core)
+        return (
+            len(core) <= 2
+            or not self.lexicon.knows(core)
+            or (len(core) <= 4 and not self.is_trusted(core))
+        )
 
     def try_join(self, i: int, previous: str | None) -> tuple[Choice, int] | None:
         """The best join starting at chunk ``i``, unless one starting at the next chunk is
@@ -863,7 +910,7 @@ class Document:
         following = self.context_word(after)
         joined = "".join(parts)
         options = [(joined, 0.0)] if self.lexicon.logp.get(joined, -99) >= JOINABLE else []
-        if not all(map(self.is_trusted, parts)):
+        if not all(map(self.is_trusted, parts)) and len(joined) <= MAX_JOINED:
             options += [
                 (c.word, c.cost)
                 for c in self.candidates(joined, rules_only=True)
@@ -896,7 +943,10 @@ class Document:
         if gain < self.settings.suggest_gain:
             return None
         text = first.lead + match_case(first.core, word) + last.trail
-        return gain, self.join_choice(group, text, "dehyphenate" if hyphen else "join", gain)
+        choice = self.join_choice(group, text, "dehyphenate" if hyphen else "join", gain)
+        # a join that also changes letters of real words needs the evidence of a real-word fix
+        choice.known = word != joined and all(map(self.lexicon.knows, parts))
+        return gain, choice
 
     def join_choice(self, group: list[Chunk], text: str, rule: str, gain: float) -> Choice:
         """Replace the group by ``text``; a join across a line break keeps the break after."""
