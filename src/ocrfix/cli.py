@@ -84,6 +84,15 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="no progress bar and no summary table; errors are still printed",
     )
+    run.add_argument(
+        "--lexicon",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="FILE",
+        help="an extra word list (one word per line, optionally a tab and a count): names "
+        "and terms the corrector should know and never change; may be repeated",
+    )
     run.set_defaults(handler=cmd_run)
 
     lexicon = commands.add_parser("lexicon", help="build word lists of names and terms")
@@ -110,6 +119,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="occurrences a word needs to be kept (default: %(default)s)",
     )
     build.set_defaults(handler=cmd_lexicon_build)
+
+    evaluate = commands.add_parser(
+        "eval",
+        help="score corrections against ground truth (CER, WER, false alarms)",
+        description="For every document folder in OUT_DIR with a ground truth in GT_DIR "
+        "(<doc>.gt.txt or <doc>.txt; a trailing .ocr in the document's name is ignored): "
+        "character and word error rates of raw.txt and clean.txt against the truth, with "
+        "whitespace collapsed and curly quotes folded to straight ones; the share of "
+        "character errors removed; and false alarms, the correct input words that cleaning "
+        "changed, per 10,000 correct words. Per document and in total.",
+    )
+    evaluate.add_argument("out_dir", type=Path, metavar="OUT_DIR", help="an `ocrfix run` output")
+    evaluate.add_argument(
+        "--gt", type=Path, required=True, metavar="GT_DIR", help="folder of ground-truth texts"
+    )
+    evaluate.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    evaluate.set_defaults(handler=cmd_eval)
     return parser
 
 
@@ -120,7 +146,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         err.print("error: --jobs must be at least 1")
         return EXIT_USAGE
-    settings = Settings(lang=args.lang, psm=args.psm)
+    missing = [str(p) for p in args.lexicon if not p.is_file()]
+    if missing:
+        err.print(f"error: {missing[0]}: no such lexicon file", markup=False)
+        return EXIT_USAGE
+    settings = Settings(
+        lang=args.lang, psm=args.psm, lexicons=tuple(str(p.resolve()) for p in args.lexicon)
+    )
     progress = Progress(
         TextColumn("[bold]ocrfix[/] pages"),
         BarColumn(),
@@ -179,6 +211,63 @@ def cmd_lexicon_build(args: argparse.Namespace) -> int:
         f"{len(terms)} words from {len(texts)} files written to {args.output}", markup=False
     )
     return EXIT_OK if len(texts) == len(files) else EXIT_FAILED
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    """``ocrfix eval``: CER, WER and false alarms of a run against ground truth."""
+    from ocrfix.evaluate import evaluate, to_json
+
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    for folder in (args.out_dir, args.gt):
+        if not folder.is_dir():
+            err.print(f"error: {folder}: no such folder", markup=False)
+            return EXIT_FAILED
+    scores, total, missing = evaluate(args.out_dir, args.gt)
+    if not scores:
+        err.print(
+            f"error: {args.out_dir}: no document has a ground truth in {args.gt}", markup=False
+        )
+        return EXIT_FAILED
+    if args.json:
+        print(to_json(scores, total, missing))
+        return EXIT_OK
+    table = Table(title=f"ocrfix eval: {args.out_dir} against {args.gt}")
+    for column in (
+        "document",
+        "chars",
+        "CER raw",
+        "CER clean",
+        "CER reduction",
+        "WER raw",
+        "WER clean",
+        "false alarms",
+        "per 10k",
+    ):
+        table.add_column(
+            column,
+            justify="left" if column == "document" else "right",
+            no_wrap=column == "document",
+        )
+    for s in [*scores, total]:
+        table.add_row(
+            s.doc,
+            str(s.chars),
+            f"{s.cer_raw:.2%}",
+            f"{s.cer_clean:.2%}",
+            f"{s.error_reduction:.1%}",
+            f"{s.wer_raw:.2%}",
+            f"{s.wer_clean:.2%}",
+            str(s.false_alarms),
+            f"{s.false_alarms_per_10k:.1f}",
+            end_section=s is scores[-1],
+        )
+    Console().print(table)
+    if missing:
+        err.print(
+            f"note: {len(missing)} document(s) without ground truth: " + ", ".join(missing[:5]),
+            markup=False,
+        )
+    return EXIT_OK
 
 
 def print_messages(batch: BatchResult, err: Console) -> None:

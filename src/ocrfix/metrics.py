@@ -44,3 +44,27 @@ def wer(hypothesis: str, reference: str) -> float:
     0.3333333333333333
     """
     return word_errors(hypothesis, reference) / max(len(normalize(reference).split()), 1)
+
+
+def correct_words_changed(raw: str, clean: str, truth: str) -> tuple[int, int]:
+    """False alarms: ``(correct input words, how many of them the output changed)``.
+
+    A word of ``raw`` is correct when the alignment of ``raw`` with ``truth`` (in words)
+    keeps it unchanged; it was changed when the alignment of ``raw`` with ``clean`` does not.
+
+    >>> correct_words_changed("the rnembers met", "the members meet", "the members met")
+    (2, 1)
+    """
+    raw_words = normalize(raw).split()
+    right = _kept(raw_words, normalize(truth).split())
+    kept = _kept(raw_words, normalize(clean).split())
+    return len(right), len(right - kept)
+
+
+def _kept(source: list[str], target: list[str]) -> set[int]:
+    """Indices of ``source`` words that the word alignment to ``target`` leaves as they are."""
+    kept: set[int] = set()
+    for tag, s1, s2, _t1, _t2 in Levenshtein.opcodes(source, target):
+        if tag == "equal":
+            kept.update(range(s1, s2))
+    return kept

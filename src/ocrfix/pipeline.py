@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ocrfix import __version__, correct, ingest, ocr, preprocess
+from ocrfix.correct.engine import fingerprint as correction_fingerprint
 from ocrfix.fsio import remove_leftovers, write_folder
 from ocrfix.ingest import InputError
 from ocrfix.review.diff import unified_diff
@@ -53,6 +54,7 @@ class Settings:
     psm: int = 3
     default_dpi: int = 300
     max_pixels: int = ingest.DEFAULT_MAX_PIXELS
+    lexicons: tuple[str, ...] = ()  # the user's extra word lists (--lexicon)
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,7 @@ def fingerprint(kind: str, settings: Settings) -> str:
             "ocrfix": __version__,
             "engine": engine_info(kind, settings),
             "settings": asdict(settings),
+            "corrector": correction_fingerprint(settings.lexicons),
         },
         sort_keys=True,
     )
@@ -188,6 +191,17 @@ def read_page(path: Path, index: int, settings: Settings) -> PageResult:
     return PageResult(words, text, spans, png, seconds_ocr, time.perf_counter() - start)
 
 
+def word_confidences(pages: list[PageResult] | None) -> dict[int, float]:
+    """Tesseract's confidence in each word, by the word's start offset in raw.txt."""
+    confidences: dict[int, float] = {}
+    offset = 0
+    for page in pages or []:
+        for word, (start, _end) in zip(page.words, page.spans, strict=True):
+            confidences[offset + start] = word.conf
+        offset += len(page.text) + len(PAGE_BREAK)
+    return confidences
+
+
 def words_tsv(pages: list[PageResult]) -> str:
     """Every OCR word with its page, Tesseract numbering, box, confidence and span in raw.txt."""
     buffer = io.StringIO()
@@ -232,7 +246,7 @@ def finish(job: DocJob, pages: list[PageResult] | None, out: Path, settings: Set
         files["words.tsv"] = words_tsv(pages).encode()
         for number, page in enumerate(pages, start=1):
             files[f"pages/page-{number:03d}.png"] = page.png
-    suggestions = correct.suggest(raw)
+    suggestions = correct.suggest(raw, word_confidences(pages), settings.lexicons)
     clean = apply(raw, [s for s in suggestions if s.auto])
     auto = sum(s.auto for s in suggestions)
     files["raw.txt"] = raw.encode()

@@ -5,8 +5,14 @@ from __future__ import annotations
 from ocrfix.suggestion import Suggestion
 
 
-def suggest(raw: str, confidences: dict[int, float] | None = None) -> list[Suggestion]:
-    """Every suggestion for ``raw``, in text order (see :mod:`ocrfix.correct.engine`)."""
-    from ocrfix.correct.engine import default_corrector
+def suggest(
+    raw: str, confidences: dict[int, float] | None = None, lexicons: tuple[str, ...] = ()
+) -> list[Suggestion]:
+    """Every suggestion for ``raw``, in text order (see :mod:`ocrfix.correct.engine`).
 
-    return default_corrector().suggest(raw, confidences)
+    ``confidences`` maps the start offset of an OCR word to Tesseract's confidence in it;
+    ``lexicons`` are the user's extra word lists.
+    """
+    from ocrfix.correct.engine import corrector_for
+
+    return corrector_for(tuple(lexicons)).suggest(raw, confidences)

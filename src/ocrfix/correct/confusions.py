@@ -14,6 +14,8 @@ from pathlib import Path
 
 from ocrfix.correct.lexicon import LEXICON_DIR
 
+TABLE = LEXICON_DIR / "confusions.tsv"
+
 GENERIC_SUBSTITUTE = 6.0
 GENERIC_INSERT = 6.5  # a character of the page that the OCR lost
 GENERIC_DELETE_LETTER = 6.0  # a letter the OCR added
@@ -43,6 +45,19 @@ class Channel:
         base = GENERIC_DELETE_LETTER if ch.isalnum() else GENERIC_DELETE_OTHER
         return min([base, *custom])
 
+    def merged(self, other: Channel) -> Channel:
+        """This channel with ``other``'s rules added; a rule in both keeps the lower cost."""
+        costs: dict[tuple[str, str], float] = {}
+        for table in (self.rules, other.rules):
+            for observed, options in table.items():
+                for intended, cost in options:
+                    key = (observed, intended)
+                    costs[key] = min(cost, costs.get(key, cost))
+        rules: dict[str, list[tuple[str, float]]] = defaultdict(list)
+        for (observed, intended), cost in sorted(costs.items()):
+            rules[observed].append((intended, cost))
+        return Channel(dict(rules), dict(self.keep), max(self.longest, other.longest))
+
     def with_profile(self, learned: dict[tuple[str, str], float]) -> Channel:
         """A channel where the document's own frequent mistakes are cheap.
 
@@ -64,7 +79,7 @@ class Channel:
 
 def load_table(path: Path | None = None) -> Channel:
     """The generic confusion table (``lexicons/confusions.tsv``), lower-cased."""
-    path = path or LEXICON_DIR / "confusions.tsv"
+    path = path or TABLE
     rules: dict[str, list[tuple[str, float]]] = defaultdict(list)
     for line in path.read_text("utf-8").splitlines():
         if not line.strip() or line.startswith("#"):

@@ -13,15 +13,19 @@ across a line rejoined, split years mended, and margin junk at line starts dropp
 from __future__ import annotations
 
 import functools
+import hashlib
 import itertools
 import math
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import regex
 
+from ocrfix import userdata
 from ocrfix.correct import candidates as cand
+from ocrfix.correct import confusions, lexicon
 from ocrfix.correct import profile as prof
 from ocrfix.correct.confusions import Channel
 from ocrfix.correct.lexicon import OOV_LOGP, Lexicon, zipf_to_logp
@@ -146,6 +150,7 @@ class Corrector:
     lexicon: Lexicon
     channel: Channel
     settings: Settings = field(default_factory=Settings)
+    rejected: frozenset[tuple[str, str]] = frozenset()  # (original, replacement) never again
     search_cache: dict = field(default_factory=dict, repr=False)  # base-channel searches
 
     def suggest(self, raw: str, confidences: dict[int, float] | None = None) -> list[Suggestion]:
@@ -312,6 +317,7 @@ class Document:
         self.settings = corrector.settings
         self.base_channel = self.channel = corrector.channel
         self.shared_cache = corrector.search_cache
+        self.rejected = corrector.rejected
         self.raw = raw
         self.confidences = confidences
         self.chunks = split_chunks(raw)
@@ -472,6 +478,8 @@ class Document:
         for c in sorted(choices, key=lambda c: (c.start, -c.end)):
             original = self.raw[c.start : c.end]
             if c.start < cursor or original == c.replacement:
+                continue
+            if (original, c.replacement) in self.rejected:
                 continue
             threshold = self.settings.auto_gain_known if c.known else self.settings.auto_gain
             auto = c.gain >= threshold and c.margin >= self.settings.auto_margin
@@ -960,9 +968,34 @@ class Document:
         return Choice(first.start, end, text, rule, gain, gain)
 
 
-@functools.cache
-def default_corrector() -> Corrector:
-    """The corrector with ocrfix's own lexicons, loaded once per process."""
-    from ocrfix.correct import confusions, lexicon
+def learned_sources() -> list[Path]:
+    """The reviewers' learned files that exist: protected words, confusions, rejections."""
+    paths = [userdata.protected_path(), userdata.confusions_path(), userdata.rejected_path()]
+    return [p for p in paths if p.exists()]
 
-    return Corrector(lexicon.load(), confusions.load_table())
+
+def fingerprint(extra_lexicons: tuple[str, ...] = ()) -> str:
+    """A hash of everything the corrector reads: lexicons, confusions, learned data."""
+    digest = hashlib.sha256(f"{lexicon.FORMAT}".encode())
+    sources = [*lexicon.default_sources(), *map(Path, extra_lexicons), confusions.TABLE,
+               *learned_sources()]
+    for path in sources:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@functools.cache
+def corrector_for(extra_lexicons: tuple[str, ...] = ()) -> Corrector:
+    """The corrector with ocrfix's lexicons, the user's ``extra_lexicons`` and what
+    reviewers taught it (see :mod:`ocrfix.userdata`), loaded once per process."""
+    domain = [*lexicon.default_sources(), *map(Path, extra_lexicons)]
+    protected = [userdata.protected_path()] if userdata.protected_path().exists() else []
+    channel = confusions.load_table()
+    if userdata.confusions_path().exists():
+        channel = channel.merged(confusions.load_table(userdata.confusions_path()))
+    return Corrector(lexicon.load(domain, protected), channel,
+                     rejected=userdata.read_rejected())
+
+
+def default_corrector() -> Corrector:
+    return corrector_for(())
