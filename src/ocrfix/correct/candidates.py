@@ -96,7 +96,11 @@ def search(
             push(cost + keeps[i], i + 1, out + ch, used, state, (ch, ch))
             for size, intended, rule_cost, piece in rules[i]:
                 push(cost + rule_cost, i + size, out + intended, used, state, (piece, intended))
-            push(cost + deletes[i], i + 1, out, used, state, (ch, ""))
+            if ch.isalpha():  # a letter the OCR added: an arbitrary edit
+                if used < generic:
+                    push(cost + deletes[i], i + 1, out, used + 1, state, (ch, ""))
+            else:  # a speck read as punctuation
+                push(cost + deletes[i], i + 1, out, used, state, (ch, ""))
             if used < generic and i + 1 < n and observed[i + 1] != ch:
                 swapped = observed[i + 1] + ch
                 push(

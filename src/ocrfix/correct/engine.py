@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import regex
+from rapidfuzz import process as rf_process
+from rapidfuzz.distance import Levenshtein
 
 from ocrfix import userdata
 from ocrfix.correct import candidates as cand
@@ -73,6 +75,7 @@ TRUSTED = zipf_to_logp(3.0)  # words this frequent are not searched without a pr
 JOINABLE = zipf_to_logp(2.0)  # a joined or split word must be at least this frequent
 MAX_JOIN_REPAIR = 3.0  # ... and need at most this much repair besides the join
 MAX_JOINED = 18  # longer joined strings are not searched
+DOMAIN_EDIT_COST = 3.0  # one edit between an unknown word and a domain name or term
 DOC_WEIGHT = 0.05  # how much a word's use elsewhere in the document counts
 DOC_PRIOR = 1000  # ... smoothed as if the document had this many more words
 
@@ -227,39 +230,10 @@ def fix_case_noise(core: str) -> str:
 
 
 SUFFIXES = (
-    "'s",
-    "s'",
-    "s",
-    "es",
-    "ed",
-    "d",
-    "ing",
-    "er",
-    "ers",
-    "ly",
-    "ally",
-    "ism",
-    "isms",
-    "ist",
-    "ists",
-    "ise",
-    "ised",
-    "ises",
-    "ize",
-    "ized",
-    "izes",
-    "isation",
-    "ization",
-    "ian",
-    "ians",
-    "ness",
-    "ment",
-    "ments",
-    "al",
-    "ity",
-    "ive",
-    "ite",
-    "ites",
+    *("'s", "s'", "s", "es", "ies", "ied", "ed", "d", "ing", "er", "ers", "ly", "ally"),
+    *("ism", "isms", "ist", "ists", "ise", "ised", "ises", "ize", "ized", "izes"),
+    *("isation", "ization", "ian", "ians", "ness", "ment", "ments", "al", "ity", "ive"),
+    *("ite", "ites"),
 )
 PREFIXES = (
     "counter",
@@ -391,8 +365,30 @@ class Document:
                 junk = sum(not ch.isalpha() for ch in observed)
                 budget = min(12.0, 4.0 + 0.6 * len(observed)) + 2.5 * junk
                 found = cand.search(observed, self.lexicon, self.channel, budget, 40, generic)
+                if not rules_only:
+                    found = found + self.domain_candidates(observed, found)
             cache[key] = found
         return cache[key]
+
+    def domain_candidates(self, observed: str, found: list[cand.Candidate]) -> list[cand.Candidate]:
+        """Names and terms of the domain lexicons close to an unknown word (``Bolshwik``,
+        ``Znoriev``): the corpus is about them, so a few edits are cheaper than elsewhere."""
+        letters = sum(ch.isalpha() for ch in observed)
+        if letters < 5 or not self.lexicon.domain_words:
+            return []
+        near = rf_process.extract(
+            observed,
+            self.lexicon.domain_words,
+            scorer=Levenshtein.distance,
+            score_cutoff=max(1, letters // 4),
+            limit=5,
+        )
+        have = {c.word for c in found}
+        return [
+            cand.Candidate(word, DOMAIN_EDIT_COST * distance, ())
+            for word, distance, _ in near
+            if word not in have
+        ]
 
     def keep_cost(self, observed: str) -> float:
         """Cost of the reading 'the OCR got this right' under the document's profile; a
@@ -741,6 +737,8 @@ class Document:
     def is_known_change(self, core: str, best: str, reading: Reading) -> bool:
         """A change of a word the lexicon trusts, not explained by the document's profile
         alone: such changes need more evidence."""
+        if self.profile and not self.lexicon.knows(core):
+            return False  # a damaged document: unknown words are its damage
         name_like = reading.model[:1].isupper() and not self.lexicon.knows(core)
         if not self.lexicon.knows(core) and not name_like:
             return False
@@ -977,8 +975,12 @@ def learned_sources() -> list[Path]:
 def fingerprint(extra_lexicons: tuple[str, ...] = ()) -> str:
     """A hash of everything the corrector reads: lexicons, confusions, learned data."""
     digest = hashlib.sha256(f"{lexicon.FORMAT}".encode())
-    sources = [*lexicon.default_sources(), *map(Path, extra_lexicons), confusions.TABLE,
-               *learned_sources()]
+    sources = [
+        *lexicon.default_sources(),
+        *map(Path, extra_lexicons),
+        confusions.TABLE,
+        *learned_sources(),
+    ]
     for path in sources:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
@@ -993,8 +995,7 @@ def corrector_for(extra_lexicons: tuple[str, ...] = ()) -> Corrector:
     channel = confusions.load_table()
     if userdata.confusions_path().exists():
         channel = channel.merged(confusions.load_table(userdata.confusions_path()))
-    return Corrector(lexicon.load(domain, protected), channel,
-                     rejected=userdata.read_rejected())
+    return Corrector(lexicon.load(domain, protected), channel, rejected=userdata.read_rejected())
 
 
 def default_corrector() -> Corrector:

@@ -25,7 +25,7 @@ import regex
 
 from ocrfix.fsio import atomic_write_bytes
 
-FORMAT = 4
+FORMAT = 5
 _PACKAGED = Path(__file__).resolve().parents[1] / "lexicons"  # inside a built wheel
 LEXICON_DIR = _PACKAGED if _PACKAGED.is_dir() else Path(__file__).resolve().parents[3] / "lexicons"
 # A word as the lexicon stores it: letters with inner apostrophes or hyphens.
@@ -51,6 +51,7 @@ class Lexicon:
     case_forms: dict[str, str] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
     sorted_words: list[str] = field(default_factory=list)
+    domain_words: tuple[str, ...] = ()  # names and terms of the domain lexicons, lower case
 
     def __post_init__(self) -> None:
         if not self.sorted_words:
@@ -185,9 +186,11 @@ def build(domain: list[Path], protected: list[Path]) -> Lexicon:
         if WORD.fullmatch(word)
     }
     case_forms: dict[str, str] = {}
+    domain_words: set[str] = set()
     for path in domain:
         for word in read_word_list(path):
             lower = word.lower()
+            domain_words.add(lower)
             logp[lower] = max(logp.get(lower, -math.inf), zipf_to_logp(DOMAIN_ZIPF))
             if word != lower:
                 case_forms[lower] = word
@@ -207,6 +210,7 @@ def build(domain: list[Path], protected: list[Path]) -> Lexicon:
         frozenset(protected_words),
         case_forms,
         {str(p): hashlib.sha256(p.read_bytes()).hexdigest()[:12] for p in [*domain, *protected]},
+        domain_words=tuple(sorted(domain_words)),
     )
 
 
