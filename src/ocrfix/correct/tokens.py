@@ -1,0 +1,139 @@
+"""Chunks of raw text and what can be told of them without a lexicon: where a word's core
+is, its case, years with misread digits, capitals the OCR put inside words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import regex
+
+CHUNK = regex.compile(r"\S+")
+PARTS = regex.compile(
+    r"^(?P<lead>[^\p{L}\p{N}~]*)(?P<core>.*?)(?P<trail>[^\p{L}\p{N}~]*)$", regex.S
+)
+WORDLIKE = regex.compile(r"[\p{L}\d~'’!|\[\]{}$*&():;]*\p{L}[\p{L}\d~'’!|\[\]{}$*&():;]*")
+LETTERS_ONLY = regex.compile(r"\p{L}+(?:['’]\p{L}+)*")
+# Where a core may be cut into words: inner hyphens, lost spaces after punctuation, a
+# capital inside a word (``CivilWar``).
+INNER_BREAK = regex.compile(
+    r"(?<=\p{L})-(?=\p{L})|(?<=\p{L}{2})[.;:](?=\p{Lu}\p{Ll})|(?<=\p{Ll}{2})(?=\p{Lu}\p{Ll})"
+)
+CASE_NOISE = regex.compile(r"(?<=\p{L})[OQIHJ](?=\p{Ll})")
+ROMAN = regex.compile(r"[IVXLCDM]+")
+MARGIN_JUNK = frozenset({"I", "J", "|", "[", "]", "J'", "l", "!", "I'", "|'", "li"})
+CLITICS = frozenset({"s", "t", "ll", "re", "ve", "d", "m"})
+DIGIT_LOOKALIKES = {
+    "l": "1",
+    "i": "1",
+    "t": "1",
+    "r": "1",
+    "o": "0",
+    "s": "5",
+    "z": "2",
+    "b": "8",
+    "g": "9",
+    "q": "9",
+    "a": "4",
+    "|": "1",
+    "!": "1",
+    "'": "1",
+}
+LEAD_JUNK = "{[*&$|!~"  # at a word's start, these are more often letters than punctuation
+TRAIL_JUNK = "[{(*&$|~"  # ... and these at its end
+LEAD_JUNK_SET = frozenset(LEAD_JUNK)
+TRAIL_JUNK_SET = frozenset(TRAIL_JUNK)
+ORDINAL = regex.compile(r"\d+(?:st|nd|rd|th|s|'s|’s)")
+SENTENCE_END = frozenset(".!?")
+
+
+@dataclass
+class Chunk:
+    """A run of non-space characters: leading punctuation, core, trailing punctuation."""
+
+    start: int
+    end: int
+    text: str
+    lead: str
+    core: str
+    trail: str
+    line_start: bool = False
+    line_end: bool = False
+    lower: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.lower = self.core.lower().replace("’", "'")
+
+    @property
+    def core_start(self) -> int:
+        return self.start + len(self.lead)
+
+    @property
+    def core_end(self) -> int:
+        return self.core_start + len(self.core)
+
+
+def split_chunks(raw: str) -> list[Chunk]:
+    """Every run of non-space characters, with its line position."""
+    chunks = []
+    for m in CHUNK.finditer(raw):
+        parts = PARTS.match(m.group())
+        before = raw[m.start() - 1] if m.start() else "\n"
+        after = raw[m.end()] if m.end() < len(raw) else "\n"
+        chunks.append(
+            Chunk(
+                m.start(),
+                m.end(),
+                m.group(),
+                parts["lead"],
+                parts["core"],
+                parts["trail"],
+                before in "\n\f",
+                after in "\n\f\r",
+            )
+        )
+    return chunks
+
+
+def match_case(model: str, word: str) -> str:
+    """``word`` in the case of ``model``: all capitals, capitalised, or as it is.
+
+    >>> match_case("RENEWEO", "renewed"), match_case("~Iarxism", "marxism")
+    ('RENEWED', 'Marxism')
+    >>> match_case("ond", "and"), match_case("lsroel", "Israel")
+    ('and', 'Israel')
+    """
+    letters = [c for c in model if c.isalpha()]
+    if len(letters) > 1 and all(c.isupper() for c in letters):
+        return word.upper()
+    if letters and letters[0].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
+
+def as_year(text: str) -> str | None:
+    """A year with some digits misread as look-alike letters, or None.
+
+    >>> as_year("t9t7"), as_year("r920"), as_year("l5"), as_year("1917"), as_year("1930s")
+    ('1917', '1920', None, None, None)
+    """
+    n_digits = sum(c.isdigit() for c in text)
+    if (
+        len(text) != 4
+        or n_digits < 2
+        or n_digits == 4
+        or (not text[1:3].isdigit() and (text[-1] in "sS"))
+    ):
+        return None
+    digits = "".join(c if c.isdigit() else DIGIT_LOOKALIKES.get(c.lower(), "?") for c in text)
+    if "?" in digits or not 1000 <= int(digits) <= 2099:
+        return None
+    return digits
+
+
+def fix_case_noise(core: str) -> str:
+    """A capital the OCR put inside a lower-case word, lowered.
+
+    >>> fix_case_noise("dOctrine"), fix_case_noise("WOlfgang"), fix_case_noise("McCarthy")
+    ('doctrine', 'Wolfgang', 'McCarthy')
+    """
+    return CASE_NOISE.sub(lambda m: m.group().lower(), core)
