@@ -88,4 +88,4 @@ def load_table(path: Path | None = None) -> Channel:
         observed, intended = observed.lower(), intended.lower()
         if observed != intended:
             rules[observed].append((intended, float(cost)))
-    return Channel(dict(rules), {}, max(len(o) for o in rules))
+    return Channel(dict(rules), {}, max((len(o) for o in rules), default=1))
