@@ -26,7 +26,10 @@ test: setup
 	$(BIN)/pytest
 
 bench: setup
+	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/foundation.py
+	$(BIN)/python bench/scans.py
+	$(BIN)/python bench/review.py
 
 samples: setup
 	$(BIN)/python scripts/make_samples.py --out raw_scans

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install what ocrfix needs from the system's packages: Tesseract with English data.
+# Install what ocrfix needs from the system's packages: Tesseract with English data, and
+# Chromium, the browser the review app's tests drive (through Playwright, never its own).
 # Called by `make setup`; does nothing when everything is already there.
 set -euo pipefail
 
@@ -9,10 +10,18 @@ if ! command -v tesseract >/dev/null 2>&1; then
 elif ! tesseract --list-langs 2>/dev/null | grep -qx eng; then
   missing+=(tesseract-ocr-eng)
 fi
+if [ ! -x /usr/bin/chromium ]; then
+  missing+=(chromium)
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then
-  echo "ocrfix needs Tesseract 4 or 5 with English data, and this system has no apt-get." >&2
+  if [ "${missing[*]}" = "chromium" ]; then
+    echo "note: no /usr/bin/chromium and no apt-get: the browser tests will be skipped" >&2
+    exit 0
+  fi
+  echo "ocrfix needs ${missing[*]} (Tesseract 4 or 5 with English data; Chromium at" >&2
+  echo "/usr/bin/chromium for the tests), and this system has no apt-get." >&2
   echo "Install it with your package manager (e.g. 'brew install tesseract' or" >&2
   echo "'dnf install tesseract tesseract-langpack-eng'), then run make again." >&2
   exit 1

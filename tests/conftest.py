@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,22 @@ PAGE_TEXT = (
     "The members agreed to scan every pamphlet in the collection and to keep the "
     "corrected text beside the images."
 )
+
+
+@pytest.fixture(autouse=True, scope="session")
+def private_user_data(tmp_path_factory):
+    """Tests never read or write the user's learned data (subprocesses inherit this too)."""
+    from ocrfix.correct import engine
+
+    previous = os.environ.get("OCRFIX_DATA")
+    os.environ["OCRFIX_DATA"] = str(tmp_path_factory.mktemp("ocrfix-data"))
+    engine.corrector_for.cache_clear()
+    yield
+    if previous is None:
+        os.environ.pop("OCRFIX_DATA", None)
+    else:
+        os.environ["OCRFIX_DATA"] = previous
+    engine.corrector_for.cache_clear()
 
 
 def require_shared() -> None:

@@ -25,7 +25,9 @@ Read every input and write, for each document, a folder OUT/<name>/ with:
   changes.diff     unified diff raw.txt -> clean.txt
   suggestions.csv  every change: span, original, replacement, rule, score, decision
   manifest.json    input hash, pages, engine and settings, counts
-  words.tsv, pages/  (scans) each word's box and confidence; the page images
+  review.html      raw and clean text side by side, each change marked
+  words.tsv, pages/  (scans) each word's box, confidence and zone (body, header,
+                   footer, page-number); the preprocessed page images
 and OUT/report.html, the batch at a glance.
 
 Inputs are files or folders (searched recursively): .png .jpg .jpeg .tif .tiff (every
@@ -34,6 +36,49 @@ engine already produced). Other files are passed over and listed. Documents whos
 and settings have not changed since the last run are skipped unless --force is given.
 
 Exit status: 0 when every input was processed (or skipped), 1 when any failed.
+"""
+
+
+APPLY_HELP = """\
+Write final.txt in each document folder of CORRECTIONS (all, or the DOCs named): raw.txt
+with the suggestions a reviewer accepted or edited, and those ocrfix applied on its own
+that no reviewer rejected. Decisions are the `decision` column of suggestions.csv, filled
+in by `ocrfix review` or in a spreadsheet:
+  (blank)     no decision: kept if ocrfix applied it (auto = true), else left out
+  accept      apply the suggestion
+  reject      do not apply it
+  edit:TEXT   replace the span by TEXT instead
+
+A document is refused, with the file and row named, when a decision is malformed, a span
+no longer matches raw.txt, or two chosen changes overlap; its final.txt is not touched.
+Then, unless --no-learn, learns from the decisions as `ocrfix learn` does.
+
+Exit status: 0 when every document was applied, 1 when any was refused.
+"""
+
+LEARN_HELP = """\
+Learn from the decisions in CORRECTIONS (all documents, or the DOCs named), into the
+folder of learned data ($OCRFIX_DATA, else ~/.local/share/ocrfix):
+  protected.txt   words whose change a reviewer rejected; never changed again
+  confusions.tsv  character confusions of accepted or edited changes (rn -> m), with a
+                  cost in nats from how often reviewers accepted them
+  rejected.tsv    rejected (original, replacement) pairs; never suggested again
+Learning again from the same or changed decisions replaces what those documents taught
+before (nothing is counted twice); lines added to these files by hand are kept.
+"""
+
+REVIEW_HELP = """\
+Serve a local web app that walks the suggestions of CORRECTIONS: for a scan, the word as
+it is on the page beside its text line; for a text, the lines around it; the original,
+the suggestion, its alternatives, rule and score.
+
+Keys: a accept, r reject, e edit, 1-9 take an alternative, u undo, A accept every
+undecided suggestion of the same rule and pair in the document, j / k next / previous.
+Filters: lowest confidence first, by rule, undecided only.
+
+Each decision is written to suggestions.csv at once (atomically): stopping the server or
+closing the browser loses nothing. Open the address printed at start: it carries the
+session token, without which no decision is accepted. Ctrl-C stops the server.
 """
 
 
@@ -79,6 +124,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="Tesseract page segmentation mode (default: %(default)s, automatic)",
     )
     run.add_argument(
+        "--preprocess",
+        choices=("auto", "none"),
+        default="auto",
+        help="auto: even the lighting, remove borders, specks and show-through, rescale, "
+        "deskew, turn, and retry a poorly read page another way; none: read pages as they "
+        "are (default: %(default)s)",
+    )
+    run.add_argument(
         "--quiet",
         "-q",
         action="store_true",
@@ -120,6 +173,46 @@ def build_parser() -> argparse.ArgumentParser:
     )
     build.set_defaults(handler=cmd_lexicon_build)
 
+    apply = commands.add_parser(
+        "apply",
+        help="write final.txt from the reviewers' decisions",
+        description=APPLY_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    apply.add_argument("corrections", type=Path, metavar="CORRECTIONS", help="output of ocrfix run")
+    apply.add_argument("docs", nargs="*", metavar="DOC", help="document folders (default: all)")
+    apply.add_argument("--no-learn", action="store_true", help="do not learn from the decisions")
+    apply.set_defaults(handler=cmd_apply)
+
+    learn = commands.add_parser(
+        "learn",
+        help="learn protected words and confusions from the decisions",
+        description=LEARN_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    learn.add_argument("corrections", type=Path, metavar="CORRECTIONS", help="output of ocrfix run")
+    learn.add_argument("docs", nargs="*", metavar="DOC", help="document folders (default: all)")
+    learn.set_defaults(handler=cmd_learn)
+
+    review = commands.add_parser(
+        "review",
+        help="review suggestions in the browser, one keystroke each",
+        description=REVIEW_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    review.add_argument(
+        "corrections", type=Path, metavar="CORRECTIONS", help="output of ocrfix run"
+    )
+    review.add_argument(
+        "--port", type=int, default=8765, help="port to listen on (default: %(default)s; 0: any)"
+    )
+    review.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default: %(default)s, this machine only)",
+    )
+    review.set_defaults(handler=cmd_review)
+
     evaluate = commands.add_parser(
         "eval",
         help="score corrections against ground truth (CER, WER, false alarms)",
@@ -151,7 +244,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         err.print(f"error: {missing[0]}: no such lexicon file", markup=False)
         return EXIT_USAGE
     settings = Settings(
-        lang=args.lang, psm=args.psm, lexicons=tuple(str(p.resolve()) for p in args.lexicon)
+        lang=args.lang,
+        psm=args.psm,
+        lexicons=tuple(str(p.resolve()) for p in args.lexicon),
+        preprocess=args.preprocess,
     )
     progress = Progress(
         TextColumn("[bold]ocrfix[/] pages"),
@@ -211,6 +307,97 @@ def cmd_lexicon_build(args: argparse.Namespace) -> int:
         f"{len(terms)} words from {len(texts)} files written to {args.output}", markup=False
     )
     return EXIT_OK if len(texts) == len(files) else EXIT_FAILED
+
+
+def cmd_apply(args: argparse.Namespace) -> int:
+    """``ocrfix apply``: final.txt of each document from its decisions, then learn."""
+    from ocrfix.review.decisions import DecisionError, apply_document, document_folders
+    from ocrfix.review.learn import learn
+
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    try:
+        folders = document_folders(args.corrections, args.docs)
+    except DecisionError as exc:
+        err.print(f"error: {exc}", markup=False)
+        return EXIT_FAILED
+    table = Table(title="ocrfix apply")
+    table.add_column("document")
+    for column in ("accepted", "edited", "rejected", "auto kept", "undecided", "final.txt chars"):
+        table.add_column(column, justify="right")
+    applied, refused = [], 0
+    for folder in folders:
+        try:
+            done = apply_document(folder)
+        except DecisionError as exc:
+            err.print(f"error: {exc}", markup=False)
+            refused += 1
+            continue
+        applied.append(folder)
+        c = done.counts
+        table.add_row(
+            done.doc,
+            *(str(c[k]) for k in ("accept", "edit", "reject", "auto", "undecided")),
+            str(done.chars),
+        )
+    Console().print(table)
+    if applied and not args.no_learn:
+        print_learned(learn(applied), err)
+    return EXIT_FAILED if refused else EXIT_OK
+
+
+def cmd_learn(args: argparse.Namespace) -> int:
+    """``ocrfix learn``: protected words, confusions and rejected pairs from decisions."""
+    from ocrfix.review.decisions import DecisionError, document_folders
+    from ocrfix.review.learn import learn
+
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    try:
+        folders = document_folders(args.corrections, args.docs)
+    except DecisionError as exc:
+        err.print(f"error: {exc}", markup=False)
+        return EXIT_FAILED
+    result = learn(folders)
+    print_learned(result, err)
+    return EXIT_FAILED if result.errors else EXIT_OK
+
+
+def print_learned(result, err: Console) -> None:
+    """One line per refused document, then what the learned folder holds."""
+    for exc in result.errors:
+        err.print(f"error: {exc}", markup=False)
+    Console(soft_wrap=True).print(
+        f"Learned from {result.documents} document(s) ({result.accepted} accepted or edited, "
+        f"{result.rejected} rejected): {result.protected_words} protected words, "
+        f"{result.confusions} confusions, {result.rejected_pairs} rejected pairs in "
+        f"{result.folder}",
+        markup=False,
+    )
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    """``ocrfix review``: serve the review app until Ctrl-C."""
+    from ocrfix.review.decisions import DecisionError
+    from ocrfix.review.server import LOOPBACK, make_server
+
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    try:
+        server = make_server(args.corrections, args.host, args.port)
+    except DecisionError as exc:
+        err.print(f"error: {exc}", markup=False)
+        return EXIT_FAILED
+    except OSError as exc:
+        err.print(f"error: cannot listen on {args.host}:{args.port}: {exc.strerror}", markup=False)
+        return EXIT_FAILED
+    if args.host not in LOOPBACK:
+        err.print(f"note: listening on {args.host}: other machines can read these texts")
+    print(f"Reviewing {args.corrections}: open\n  {server.url}\nCtrl-C stops.", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return EXIT_OK
 
 
 def cmd_eval(args: argparse.Namespace) -> int:

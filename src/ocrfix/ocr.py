@@ -100,3 +100,29 @@ def layout(words: list[Word]) -> tuple[str, list[tuple[int, int]]]:
     if parts:
         parts.append("\n")
     return "".join(parts), spans
+
+
+def orientation(image: np.ndarray, dpi: int = 300) -> tuple[int, float]:
+    """Tesseract's orientation detection (OSD): the degrees (0, 90, 180, 270) by which the
+    page must be turned clockwise to stand upright, and Tesseract's confidence in it.
+
+    A page with too little text to tell gives ``(0, 0.0)``.
+    """
+    try:
+        osd = pytesseract.image_to_osd(
+            image, config=f"--psm 0 --dpi {dpi}", output_type=pytesseract.Output.DICT
+        )
+    except pytesseract.TesseractError:
+        return 0, 0.0
+    return int(osd["rotate"]) % 360, float(osd["orientation_conf"])
+
+
+def mean_confidence(words: list[Word]) -> float:
+    """The words' confidence, weighted by their length (0 for no words).
+
+    >>> w = lambda conf, text: Word(1, 1, 1, 1, 0, 0, 1, 1, conf, text)
+    >>> mean_confidence([w(90.0, "word"), w(30.0, "a")])
+    78.0
+    """
+    chars = sum(len(w.text) for w in words)
+    return sum(w.conf * len(w.text) for w in words) / chars if chars else 0.0

@@ -8,6 +8,7 @@ document whose input and settings are unchanged since the last run is skipped.
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import json
@@ -19,11 +20,15 @@ from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExe
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from ocrfix import __version__, correct, ingest, ocr, preprocess
+from ocrfix import __version__, correct, ingest, layout, ocr, preprocess
+from ocrfix import page as page_stage
 from ocrfix.correct.engine import fingerprint as correction_fingerprint
 from ocrfix.fsio import remove_leftovers, write_folder
 from ocrfix.ingest import InputError
+from ocrfix.page import read_page_image, read_plain
+from ocrfix.review.decisions import carry_decisions
 from ocrfix.review.diff import unified_diff
+from ocrfix.review.page import render as review_page
 from ocrfix.review.table import suggestions_csv
 from ocrfix.suggestion import apply
 from ocrfix.text import tokenize
@@ -43,6 +48,7 @@ WORD_COLUMNS = (
     "text",
     "start",
     "end",
+    "zone",
 )
 
 
@@ -55,6 +61,9 @@ class Settings:
     default_dpi: int = 300
     max_pixels: int = ingest.DEFAULT_MAX_PIXELS
     lexicons: tuple[str, ...] = ()  # the user's extra word lists (--lexicon)
+    preprocess: str = "auto"  # "auto": clean, deskew, rescale…; "none": the page as it is
+    retry_below: float = 75.0  # mean word confidence under which alternatives are tried
+    max_tries: int = 3  # readings of a page at most (see ocrfix.page)
 
 
 @dataclass(frozen=True)
@@ -79,6 +88,9 @@ class PageResult:
     png: bytes
     seconds_ocr: float
     seconds: float
+    zones: list[str] = field(default_factory=list)  # each word's layout.ZONES entry
+    log: dict = field(default_factory=dict)  # preprocessing steps and tries, for the manifest
+    seconds_preprocess: float = 0.0
 
 
 @dataclass
@@ -134,10 +146,21 @@ def fingerprint(kind: str, settings: Settings) -> str:
             "engine": engine_info(kind, settings),
             "settings": asdict(settings),
             "corrector": correction_fingerprint(settings.lexicons),
+            "scan_code": scan_code_version() if kind != "text" else None,
         },
         sort_keys=True,
     )
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+@functools.cache
+def scan_code_version() -> str:
+    """A hash of the code that turns a page image into words, so that a change to it
+    (a tuned threshold, say) redoes scanned documents without a version bump."""
+    digest = hashlib.sha256()
+    for module in (preprocess, page_stage, layout, ocr):
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def assign_doc_ids(paths: Iterable[Path]) -> list[str]:
@@ -183,12 +206,35 @@ def read_page(path: Path, index: int, settings: Settings) -> PageResult:
     """Load, preprocess and OCR one page of an image or PDF input."""
     start = time.perf_counter()
     page = ingest.load_page(path, index, settings.max_pixels)
-    dpi = round(page.info.get("dpi", (settings.default_dpi,))[0]) or settings.default_dpi
-    image = preprocess.preprocess(page)
-    words, seconds_ocr = ocr.timed_recognize(image, settings.lang, settings.psm, dpi)
-    text, spans = ocr.layout(words)
-    png = preprocess.encode_png(image)
-    return PageResult(words, text, spans, png, seconds_ocr, time.perf_counter() - start)
+    file_dpi = float(page.info.get("dpi", (0,))[0]) or None
+    grey = preprocess.to_grey(preprocess.to_array(page))
+    if settings.preprocess == "none":
+        dpi = round(file_dpi or settings.default_dpi)
+        read = read_plain(grey, dpi, settings.lang, settings.psm)
+    else:
+        read = read_page_image(
+            grey,
+            file_dpi,
+            settings.lang,
+            settings.psm,
+            settings.default_dpi,
+            settings.retry_below,
+            settings.max_tries,
+        )
+    text, spans = ocr.layout(read.words)
+    png = preprocess.encode_png(read.image)
+    seconds = time.perf_counter() - start
+    return PageResult(
+        read.words,
+        text,
+        spans,
+        png,
+        read.seconds_ocr,
+        seconds,
+        zones=read.zones,
+        log=read.log,
+        seconds_preprocess=read.seconds_preprocess,
+    )
 
 
 def word_confidences(pages: list[PageResult] | None) -> dict[int, float]:
@@ -209,7 +255,8 @@ def words_tsv(pages: list[PageResult]) -> str:
     writer.writerow(WORD_COLUMNS)
     offset = 0
     for number, page in enumerate(pages, start=1):
-        for w, (s, e) in zip(page.words, page.spans, strict=True):
+        zones = page.zones or [layout.BODY] * len(page.words)
+        for w, (s, e), zone in zip(page.words, page.spans, zones, strict=True):
             writer.writerow(
                 [
                     number,
@@ -225,6 +272,7 @@ def words_tsv(pages: list[PageResult]) -> str:
                     w.text,
                     offset + s,
                     offset + e,
+                    zone,
                 ]
             )
         offset += len(page.text) + len(PAGE_BREAK)
@@ -243,6 +291,9 @@ def finish(job: DocJob, pages: list[PageResult] | None, out: Path, settings: Set
     else:
         raw = PAGE_BREAK.join(p.text for p in pages)
         words = sum(len(p.words) for p in pages)
+        decided = layout.confirm_running([(p.words, p.zones) for p in pages])
+        for p, zones in zip(pages, decided, strict=True):
+            p.zones = zones  # a running head is told from a title across pages
         files["words.tsv"] = words_tsv(pages).encode()
         for number, page in enumerate(pages, start=1):
             files[f"pages/page-{number:03d}.png"] = page.png
@@ -252,7 +303,9 @@ def finish(job: DocJob, pages: list[PageResult] | None, out: Path, settings: Set
     files["raw.txt"] = raw.encode()
     files["clean.txt"] = clean.encode()
     files["changes.diff"] = unified_diff(raw, clean).encode()
-    files["suggestions.csv"] = suggestions_csv(raw, suggestions).encode()
+    table = suggestions_csv(raw, suggestions)
+    files["suggestions.csv"] = carry_decisions(out / job.doc_id / "suggestions.csv", table).encode()
+    files["review.html"] = review_page(job.doc_id, raw, suggestions).encode()
     manifest = {
         "ocrfix": __version__,
         "doc_id": job.doc_id,
@@ -272,6 +325,9 @@ def finish(job: DocJob, pages: list[PageResult] | None, out: Path, settings: Set
         },
         "files": sorted(files),
     }
+    if pages is not None:
+        manifest["preprocessing"] = [{"page": n, **p.log} for n, p in enumerate(pages, 1)]
+        manifest["furniture"] = layout.furniture(raw, [(p.text, p.spans, p.zones) for p in pages])
     files["manifest.json"] = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode()
     write_folder(out / job.doc_id, files)
     seconds_ocr = sum(p.seconds_ocr for p in pages or [])

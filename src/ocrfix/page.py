@@ -1,0 +1,220 @@
+"""One scanned page, from pixels to words: preprocess, OCR, a bounded search, layout.
+
+The first try reads the cleaned page (:func:`ocrfix.preprocess.prepare`) with the page
+segmentation mode asked for. Only when its mean word confidence is poor are alternatives
+tried, one at a time, each from the best page so far:
+
+1. when the confidence is very poor, the page turned the way Tesseract's orientation
+   detection says (a page upside down or on its side reads as garbage);
+2. another binarization of the same normalized page (Otsu's global threshold keeps faint
+   strokes that the cleaning dropped);
+3. another page segmentation mode (one uniform block of text, for pages whose layout
+   Tesseract misreads).
+
+At most ``max_tries`` readings in all; the one with the best length-weighted confidence
+is kept, and every try is recorded for the manifest.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ocrfix import layout, ocr, preprocess
+
+# An orientation that Tesseract reports with less confidence than this is not acted on.
+MIN_OSD_CONFIDENCE = 3.0
+# Orientation detection (about half a Tesseract pass) is asked only below this mean word
+# confidence: a page upside down or on its side reads at 30-45, a poor scan upright at 60+.
+TURN_BELOW = 60.0
+
+
+@dataclass
+class Try:
+    """One reading of the page: which image, mode and turn, and what came of it."""
+
+    image: str
+    psm: int
+    turn: int
+    words: list[ocr.Word]
+    prepared: preprocess.Prepared
+    pixels: np.ndarray | None = None
+
+    @property
+    def conf(self) -> float:
+        return ocr.mean_confidence(self.words)
+
+    @property
+    def chars(self) -> int:
+        return sum(len(w.text) for w in self.words)
+
+    def record(self) -> dict:
+        return {
+            "image": self.image,
+            "psm": self.psm,
+            "turn": self.turn,
+            "conf": round(self.conf, 2),
+            "words": len(self.words),
+        }
+
+
+@dataclass
+class PageRead:
+    """A page read: its words (in reading order), each word's zone, the image the boxes
+    refer to, a log for the manifest, and the seconds spent preprocessing and in OCR."""
+
+    words: list[ocr.Word]
+    zones: list[str]
+    image: np.ndarray
+    log: dict = field(default_factory=dict)
+    seconds_preprocess: float = 0.0
+    seconds_ocr: float = 0.0
+
+
+def score(attempt: Try, most_chars: int) -> float:
+    """Mean confidence, scaled down for a reading that found much less text than another
+    (a mode that drops the hard half of a page is not a better reading of it).
+
+    >>> w = ocr.Word(1, 1, 1, 1, 0, 0, 1, 1, 90.0, "words")
+    >>> t = Try("clean", 3, 0, [w, w], None)
+    >>> score(t, 10), score(t, 20)
+    (90.0, 50.0)
+    """
+    cover = min(1.0, attempt.chars / max(0.9 * most_chars, 1))
+    return attempt.conf * cover
+
+
+def best_of(tries: list[Try]) -> Try:
+    """The try with the highest :func:`score`; the earliest wins a tie."""
+    most = max(t.chars for t in tries)
+    return max(tries, key=lambda t: (score(t, most), -tries.index(t)))
+
+
+def variant(prepared: preprocess.Prepared, name: str) -> np.ndarray:
+    """The page image for a try: ``clean`` (the first: the ink picked by hysteresis, on
+    white), ``otsu`` (the second), ``sauvola`` or ``grey`` (normalized only). Which comes
+    first and second was measured: ``bench/scans.py --binarization``."""
+    if name == "clean":
+        return prepared.image
+    if name == "otsu":
+        return preprocess.clean_binary(preprocess.otsu(prepared.normalized()), prepared.height)
+    if name == "sauvola":
+        window = round(2 * prepared.height) | 1
+        binary = preprocess.sauvola(prepared.normalized(), window)
+        return preprocess.clean_binary(binary, prepared.height)
+    if name == "grey":
+        return prepared.normalized()
+    raise ValueError(f"unknown page variant {name!r}")
+
+
+class Reader:
+    """Runs the tries of one page and keeps the clocks."""
+
+    def __init__(self, grey: np.ndarray, file_dpi: float | None, lang: str, default_dpi: int):
+        self.grey = grey
+        self.file_dpi = file_dpi
+        self.lang = lang
+        self.default_dpi = default_dpi
+        self.seconds_preprocess = 0.0
+        self.seconds_ocr = 0.0
+        self.osd: dict | None = None
+
+    def prepare(self, turn: int) -> preprocess.Prepared:
+        start = time.perf_counter()
+        grey = np.ascontiguousarray(np.rot90(self.grey, -turn // 90)) if turn else self.grey
+        prepared = preprocess.prepare(grey, self.file_dpi, self.default_dpi)
+        self.seconds_preprocess += time.perf_counter() - start
+        return prepared
+
+    def read(self, prepared: preprocess.Prepared, image: str, psm: int, turn: int) -> Try:
+        start = time.perf_counter()
+        pixels = variant(prepared, image)
+        self.seconds_preprocess += time.perf_counter() - start
+        words, seconds = ocr.timed_recognize(pixels, self.lang, psm, prepared.dpi)
+        self.seconds_ocr += seconds
+        return Try(image, psm, turn, words, prepared, pixels)
+
+    def orientation(self, prepared: preprocess.Prepared) -> int:
+        """Degrees to turn the page clockwise, by Tesseract's OSD (0 when unsure)."""
+        start = time.perf_counter()
+        rotate, confidence = ocr.orientation(prepared.image, prepared.dpi)
+        self.seconds_ocr += time.perf_counter() - start
+        self.osd = {"rotate": rotate, "confidence": round(confidence, 2)}
+        return rotate if confidence >= MIN_OSD_CONFIDENCE else 0
+
+
+def read_page_image(
+    grey: np.ndarray,
+    file_dpi: float | None,
+    lang: str = "eng",
+    psm: int = 3,
+    default_dpi: int = 300,
+    retry_below: float = 75.0,
+    max_tries: int = 3,
+) -> PageRead:
+    """Preprocess and read one grey page, searching alternatives when the first reading
+    is poor; see the module's docstring."""
+    reader = Reader(grey, file_dpi, lang, default_dpi)
+    turn = 0
+    prepared = reader.prepare(0)
+    if prepared.log.get("vertical"):  # lines run up the page: turned 90° or 270°
+        turn = reader.orientation(prepared)
+        if turn:
+            prepared = reader.prepare(turn)
+    tries = [reader.read(prepared, "clean", psm, turn)]
+    plan = ["turn", "otsu", "psm"]
+    while tries[0].words and len(tries) < max_tries and best_of(tries).conf < retry_below and plan:
+        best = best_of(tries)
+        step = plan.pop(0)
+        if step == "turn":
+            if reader.osd is not None or best.conf >= TURN_BELOW:
+                continue
+            rotate = reader.orientation(best.prepared)
+            if rotate:
+                turned = (best.turn + rotate) % 360
+                again = best.prepared.upside_down() if rotate == 180 else reader.prepare(turned)
+                tries.append(reader.read(again, "clean", psm, turned))
+        elif step == "otsu":
+            tries.append(reader.read(best.prepared, "otsu", best.psm, best.turn))
+        elif step == "psm":
+            other = 6 if best.psm != 6 else 4
+            tries.append(reader.read(best.prepared, best.image, other, best.turn))
+    kept = best_of(tries)
+    prepared = kept.prepared
+    words = layout.order_by_columns(kept.words, prepared.gutters)
+    image = kept.pixels if kept.pixels is not None else variant(prepared, kept.image)
+    log = {
+        **prepared.log,
+        "gutters": prepared.gutters,
+        "osd": reader.osd,
+        "tries": [t.record() for t in tries],
+        "kept": tries.index(kept),
+    }
+    return PageRead(
+        words,
+        layout.zones(words, image.shape[0]),
+        image,
+        log,
+        reader.seconds_preprocess,
+        reader.seconds_ocr,
+    )
+
+
+def read_plain(grey: np.ndarray, dpi: int, lang: str = "eng", psm: int = 3) -> PageRead:
+    """The page read as it is, without preprocessing or search (``--preprocess none``)."""
+    words, seconds = ocr.timed_recognize(grey, lang, psm, dpi)
+    log = {
+        "tries": [
+            {
+                "image": "as-is",
+                "psm": psm,
+                "turn": 0,
+                "conf": round(ocr.mean_confidence(words), 2),
+                "words": len(words),
+            }
+        ],
+        "kept": 0,
+    }
+    return PageRead(words, layout.zones(words, grey.shape[0]), grey, log, 0.0, seconds)

@@ -1,0 +1,480 @@
+"""Reviewer decisions in ``suggestions.csv``, and the final text they give.
+
+The ``decision`` cell of a row is one of:
+
+- blank: no decision; the suggestion counts if ocrfix applied it on its own (``auto``);
+- ``accept``: apply the suggestion;
+- ``reject``: do not apply it (even if ocrfix did in ``clean.txt``);
+- ``edit:TEXT``: replace the span by ``TEXT`` instead (``edit:`` alone deletes it).
+
+``accept`` and ``reject`` may be written in any case and with spaces around (as a
+spreadsheet user may type them); everything after ``edit:`` is kept exactly.
+
+``final.txt`` is ``apply(raw, accepted + edited + auto-and-not-rejected)``. Every row is
+checked first: a malformed cell, or a span that no longer reads its ``original`` in
+``raw.txt``, refuses the whole document with a :class:`DecisionError` naming the row.
+
+Decisions are written back through a temporary file and a rename, under a lock (a thread
+lock within a process, ``flock`` on the document folder between processes), so a
+concurrent writer never loses another's decision and a crash never leaves half a table.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import fcntl
+import io
+import itertools
+import os
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ocrfix.fsio import atomic_write_text
+from ocrfix.review.table import COLUMNS
+from ocrfix.suggestion import Suggestion, apply
+
+ACCEPT, REJECT, EDIT = "accept", "reject", "edit"
+EDIT_PREFIX = "edit:"
+MAX_EDIT_CHARS = 1000
+TABLE = "suggestions.csv"
+RAW = "raw.txt"
+FINAL = "final.txt"
+
+
+class DecisionError(ValueError):
+    """A document cannot be applied: names the file, the row and the reason."""
+
+    def __init__(self, path: Path, reason: str, row: str | int | None = None, line: int = 0):
+        self.path, self.reason, self.row, self.line = path, reason, row, line
+        where = f"{path}:{line}" if line else str(path)
+        super().__init__(f"{where}: " + (f"row {row}: " if row is not None else "") + reason)
+
+
+# ---------------------------------------------------------------- one cell
+
+
+def parse_decision(cell: str) -> tuple[str, str]:
+    """``(kind, text)`` of a decision cell; ``kind`` is ``""``, accept, reject or edit.
+
+    >>> parse_decision(" Accept ")
+    ('accept', '')
+    >>> parse_decision("edit:Stalin")
+    ('edit', 'Stalin')
+    >>> parse_decision("")
+    ('', '')
+    >>> parse_decision("yes")
+    Traceback (most recent call last):
+    ValueError: decision 'yes' is not blank, accept, reject or edit:TEXT
+    """
+    if cell[: len(EDIT_PREFIX)].lower() == EDIT_PREFIX:
+        text = cell[len(EDIT_PREFIX) :]
+        if len(text) > MAX_EDIT_CHARS:
+            raise ValueError(f"edited text is longer than {MAX_EDIT_CHARS} characters")
+        if "\x00" in text:
+            raise ValueError("edited text holds a NUL character")
+        return EDIT, text
+    word = cell.strip().lower()
+    if word in ("", ACCEPT, REJECT):
+        return word, ""
+    raise ValueError(f"decision {cell[:40]!r} is not blank, accept, reject or edit:TEXT")
+
+
+def format_decision(kind: str, text: str = "") -> str:
+    """The cell for a decision (the inverse of :func:`parse_decision`).
+
+    >>> format_decision("edit", "the")
+    'edit:the'
+    """
+    return EDIT_PREFIX + text if kind == EDIT else kind
+
+
+# ---------------------------------------------------------------- one row
+
+
+@dataclass(frozen=True)
+class Row:
+    """One suggestion of the table with its parsed decision."""
+
+    id: int
+    page: int
+    line: int
+    start: int
+    end: int
+    original: str
+    replacement: str
+    rule: str
+    score: float
+    auto: bool
+    decision: str = ""  # "", accept, reject or edit
+    edit: str = ""  # the text of an edit
+    alternatives: tuple[str, ...] = ()
+    csv_line: int = field(default=0, compare=False)
+
+    @property
+    def cell(self) -> str:
+        return format_decision(self.decision, self.edit)
+
+    @property
+    def intended(self) -> str:
+        """What the reviewer says the span should read (accept or edit)."""
+        return self.edit if self.decision == EDIT else self.replacement
+
+    def chosen(self) -> Suggestion | None:
+        """The change that goes into ``final.txt``, or ``None``.
+
+        >>> row = Row(1, 1, 1, 0, 3, "tne", "the", "word", 0.4, False, "edit", "The")
+        >>> row.chosen().replacement
+        'The'
+        """
+        if self.decision == REJECT or (self.decision == "" and not self.auto):
+            return None
+        return Suggestion(
+            self.start, self.end, self.original, self.intended, self.rule, self.score, True
+        )
+
+
+def _bool(cell: str) -> bool:
+    value = cell.strip().lower()
+    if value in ("true", "1", "yes"):
+        return True
+    if value in ("false", "0", "no", ""):
+        return False
+    raise ValueError(f"auto {cell!r} is not true or false")
+
+
+def parse_row(cells: Mapping[str, str], csv_line: int = 0) -> Row:
+    """A :class:`Row` from the cells of a CSV row; raises ``ValueError`` with the reason."""
+    try:
+        numbers = {k: int(cells[k]) for k in ("id", "page", "line", "start", "end")}
+    except ValueError:
+        bad = next(k for k in ("id", "page", "line", "start", "end") if not _is_int(cells[k]))
+        raise ValueError(f"{bad} {cells[bad]!r} is not a whole number") from None
+    try:
+        score = float(cells["score"])
+    except ValueError:
+        raise ValueError(f"score {cells['score']!r} is not a number") from None
+    kind, text = parse_decision(cells["decision"])
+    alternatives = tuple(a for a in cells.get("alternatives", "").split("|") if a)
+    start, end = numbers["start"], numbers["end"]
+    if not 0 <= start <= end or end - start != len(cells["original"]):
+        raise ValueError(f"span {start}..{end} does not fit original {cells['original']!r}")
+    return Row(
+        numbers["id"],
+        numbers["page"],
+        numbers["line"],
+        start,
+        end,
+        cells["original"],
+        cells["replacement"],
+        cells["rule"],
+        score,
+        _bool(cells["auto"]),
+        kind,
+        text,
+        alternatives,
+        csv_line,
+    )
+
+
+def _is_int(text: str) -> bool:
+    try:
+        int(text)
+    except ValueError:
+        return False
+    return True
+
+
+# ---------------------------------------------------------------- the table
+
+
+@dataclass
+class Sheet:
+    """``suggestions.csv`` as cells, kept exactly as written, with the line of each record."""
+
+    path: Path
+    columns: list[str]
+    records: list[list[str]]
+    lines: list[int]
+
+    def column(self, name: str) -> int:
+        return self.columns.index(name)
+
+    def index(self) -> dict[int, int]:
+        """Row id -> position in :attr:`records` (rows whose id is not a number left out)."""
+        col, found = self.column("id"), {}
+        for i, record in enumerate(self.records):
+            with contextlib.suppress(ValueError):
+                found.setdefault(int(record[col]), i)
+        return found
+
+    def decided(self) -> int:
+        col = self.column("decision")
+        return sum(bool(record[col].strip()) for record in self.records)
+
+    def to_csv(self) -> str:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(self.columns)
+        writer.writerows(self.records)
+        return buffer.getvalue()
+
+
+def read_sheet(path: Path) -> Sheet:
+    """The cells of a ``suggestions.csv`` (also as saved by a spreadsheet: BOM, CRLF).
+
+    Checks only the header and the number of cells of each record.
+    """
+    try:
+        text = path.read_text("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DecisionError(path, f"cannot be read ({exc})") from None
+    return parse_sheet(path, text)
+
+
+def parse_sheet(path: Path, text: str) -> Sheet:
+    """The cells of the text of a ``suggestions.csv`` (``path`` names it in errors)."""
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    columns = next(reader, [])
+    missing = [c for c in COLUMNS if c != "alternatives" and c not in columns]
+    if missing:
+        raise DecisionError(path, f"missing column(s): {', '.join(missing)}", line=1)
+    records, lines = [], []
+    for record in reader:
+        if len(record) != len(columns):
+            if not any(record):
+                continue  # a blank line, as some spreadsheets leave at the end
+            row_id = record[columns.index("id")] if len(record) > columns.index("id") else "?"
+            raise DecisionError(path, "wrong number of cells", row_id, reader.line_num)
+        records.append(record)
+        lines.append(reader.line_num)
+    return Sheet(path, columns, records, lines)
+
+
+@dataclass
+class Table:
+    """A checked ``suggestions.csv``: its cells and the parsed rows, in the same order."""
+
+    sheet: Sheet
+    rows: list[Row]
+
+    @property
+    def path(self) -> Path:
+        return self.sheet.path
+
+
+def read_table(path: Path) -> Table:
+    """Read and check a ``suggestions.csv``; raises :class:`DecisionError` naming the first
+    bad row."""
+    sheet = read_sheet(path)
+    rows, seen = [], set()
+    for record, line in zip(sheet.records, sheet.lines, strict=True):
+        cells = dict(zip(sheet.columns, record, strict=True))
+        try:
+            row = parse_row(cells, line)
+        except ValueError as exc:
+            raise DecisionError(path, str(exc), cells["id"], line) from None
+        if row.id in seen:
+            raise DecisionError(path, "id is used twice", row.id, line)
+        seen.add(row.id)
+        rows.append(row)
+    return Table(sheet, rows)
+
+
+def check_spans(table: Table, raw: str, raw_path: Path) -> None:
+    """Refuse a row whose span no longer reads its ``original`` in ``raw.txt``."""
+    for row in table.rows:
+        found = raw[row.start : row.end]
+        if row.end > len(raw) or found != row.original:
+            raise DecisionError(
+                table.path,
+                f"span {row.start}..{row.end} of {raw_path.name} reads {found!r}, "
+                f"not {row.original!r}",
+                row.id,
+                row.csv_line,
+            )
+
+
+def chosen_suggestions(table: Table) -> list[Suggestion]:
+    """The changes of ``final.txt``; refuses two chosen changes to the same characters."""
+    chosen = sorted(
+        ((s, row) for row in table.rows if (s := row.chosen()) is not None),
+        key=lambda pair: (pair[0].start, pair[0].end),
+    )
+    for (a, row_a), (b, row_b) in itertools.pairwise(chosen):
+        if b.start < a.end:
+            raise DecisionError(
+                table.path, f"overlaps row {row_a.id}; both cannot apply", row_b.id, row_b.csv_line
+            )
+    return [s for s, _ in chosen]
+
+
+# ---------------------------------------------------------------- documents
+
+
+@dataclass(frozen=True)
+class Applied:
+    """What ``final.txt`` of one document was made of."""
+
+    doc: str
+    path: Path
+    counts: Counter[str]
+    chars: int
+
+
+def document_folders(corrections: Path, docs: Iterable[str] = ()) -> list[Path]:
+    """Document folders (those with ``suggestions.csv`` and ``raw.txt``), all or the named.
+
+    Raises :class:`DecisionError` for a named document that is not there.
+    """
+    if not corrections.is_dir():
+        raise DecisionError(corrections, "no such folder")
+    names = list(docs)
+    if not names:
+        return [
+            p
+            for p in sorted(corrections.iterdir())
+            if not p.name.startswith(".") and (p / TABLE).is_file() and (p / RAW).is_file()
+        ]
+    folders = []
+    for name in names:
+        folder = corrections / name
+        if "/" in name or name.startswith(".") or not (folder / TABLE).is_file():
+            raise DecisionError(folder, f"no such document (no {TABLE})")
+        folders.append(folder)
+    return folders
+
+
+def load(folder: Path) -> tuple[str, Table]:
+    """``raw.txt`` and the checked table of a document folder."""
+    raw_path = folder / RAW
+    try:
+        raw = raw_path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DecisionError(raw_path, f"cannot be read ({exc})") from None
+    table = read_table(folder / TABLE)
+    check_spans(table, raw, raw_path)
+    return raw, table
+
+
+def tally(rows: Iterable[Row]) -> Counter[str]:
+    """How many rows were accepted, rejected, edited, kept as applied, left undecided."""
+    counts: Counter[str] = Counter()
+    for row in rows:
+        if row.decision:
+            counts[row.decision] += 1
+        else:
+            counts["auto" if row.auto else "undecided"] += 1
+    return counts
+
+
+def final_text(raw: str, table: Table) -> str:
+    """``raw`` with the accepted, edited, and applied-and-not-rejected suggestions."""
+    return apply(raw, chosen_suggestions(table))
+
+
+def apply_document(folder: Path) -> Applied:
+    """Write ``final.txt`` of one document folder (atomically); raises :class:`DecisionError`."""
+    raw, table = load(folder)
+    final = final_text(raw, table)
+    atomic_write_text(folder / FINAL, final)
+    return Applied(folder.name, folder / FINAL, tally(table.rows), len(final))
+
+
+# ---------------------------------------------------------------- writing decisions
+
+_thread_locks: dict[Path, threading.Lock] = {}
+_thread_locks_guard = threading.Lock()
+
+
+@contextlib.contextmanager
+def locked(folder: Path) -> Iterator[None]:
+    """Hold the document folder's lock: one writer at a time, in this process and others."""
+    key = folder.resolve()
+    with _thread_locks_guard:
+        lock = _thread_locks.setdefault(key, threading.Lock())
+    with lock:
+        fd = os.open(key, os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+
+
+def set_decisions(
+    folder: Path, decisions: Mapping[int, str] | Callable[[Sheet], Mapping[int, str]]
+) -> tuple[Sheet, dict[int, str]]:
+    """Set the decision cells of rows (id -> cell) and save the table atomically.
+
+    ``decisions`` may also be a function of the table read afresh under the lock (to decide
+    from its current state). Decisions written meanwhile by another writer (a second tab, a
+    second server, a spreadsheet) are kept. Returns the new table and the cells set. Raises
+    ``KeyError`` for an unknown id and ``ValueError`` for a malformed cell, writing nothing.
+    """
+    with locked(folder):
+        sheet = read_sheet(folder / TABLE)
+        chosen = dict(decisions(sheet) if callable(decisions) else decisions)
+        for cell in chosen.values():
+            parse_decision(cell)
+        index = sheet.index()
+        unknown = [i for i in chosen if i not in index]
+        if unknown:
+            raise KeyError(unknown[0])
+        col = sheet.column("decision")
+        for row_id, cell in chosen.items():
+            sheet.records[index[row_id]][col] = cell
+        if chosen:
+            atomic_write_text(sheet.path, sheet.to_csv())
+    return sheet, chosen
+
+
+def same_change(sheet: Sheet, row_id: int) -> dict[int, str]:
+    """``accept`` for a row and every undecided row with its rule, original and replacement.
+
+    Rows already decided otherwise keep their decision. Raises ``KeyError`` for an unknown id.
+    """
+    index = sheet.index()
+    cols = [sheet.column(c) for c in ("rule", "original", "replacement")]
+    decision = sheet.column("decision")
+    model = sheet.records[index[row_id]]
+    key = [model[c] for c in cols]
+    return {
+        other: ACCEPT
+        for other, i in index.items()
+        if (other == row_id or not sheet.records[i][decision].strip())
+        and [sheet.records[i][c] for c in cols] == key
+    }
+
+
+KEY_COLUMNS = ("start", "end", "original", "replacement", "rule")
+
+
+def carry_decisions(old: Path, new_csv: str) -> str:
+    """A new ``suggestions.csv`` with the decisions of the ``old`` one (if any) kept on
+    the rows that make the same change at the same place, so that running a reviewed
+    document again loses no decision that still applies. Without an old table, or one
+    without decisions, the new one is returned as it is.
+    """
+    try:
+        before = read_sheet(old)
+    except DecisionError:
+        return new_csv
+    if not before.decided():
+        return new_csv
+    after = parse_sheet(old, new_csv)
+    keys = [before.column(c) for c in KEY_COLUMNS]
+    col = before.column("decision")
+    decided = {tuple(r[k] for k in keys): r[col] for r in before.records if r[col].strip()}
+    new_keys, new_col = [after.column(c) for c in KEY_COLUMNS], after.column("decision")
+    carried = False
+    for record in after.records:
+        cell = decided.get(tuple(record[k] for k in new_keys))
+        if cell:
+            record[new_col] = cell
+            carried = True
+    return after.to_csv() if carried else new_csv

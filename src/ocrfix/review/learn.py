@@ -1,0 +1,320 @@
+"""Learning from reviewers: protected words, a learned confusion table, rejected pairs.
+
+From every decided row of a document's ``suggestions.csv``:
+
+- ``reject``: the pair ``(original, replacement)`` goes to ``rejected.tsv`` (the corrector
+  never suggests it again), and the original, if it is one word, to ``protected.txt``
+  (unless some reviewer accepted a change of that very word elsewhere);
+- ``edit:TEXT``: the suggested pair is rejected as well, and ``original -> TEXT`` counts as
+  an accepted correction;
+- ``accept``: the character substitutions that turn the original into the replacement are
+  counted, and each becomes a rule of the learned ``confusions.tsv`` with the cost
+  ``-ln(n / (n + PRIOR))`` nats for ``n`` accepted corrections that made it.
+
+What each document contributed is kept in ``reviewed.json`` (keyed by the input's SHA-256),
+so learning again from the same decisions, or from changed ones, replaces that document's
+contribution instead of adding it twice. Lines that someone else put in the three files are
+kept. All files are written atomically, under a lock on the folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import math
+import os
+import string
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rapidfuzz.distance import Levenshtein
+
+from ocrfix import userdata
+from ocrfix.fsio import atomic_write_text
+from ocrfix.review.decisions import ACCEPT, EDIT, REJECT, DecisionError, Row, load
+
+PRIOR = 4.0  # pseudo-count of "no confusion" against which accepted corrections are weighed
+MIN_COST = 0.1
+MAX_SIDE = 3  # longest observed or intended side of a learned rule (as in lexicons/)
+MIN_SIMILARITY = 0.5  # a replacement less like its original is a rewrite, not an OCR slip
+_EDGE = string.punctuation + string.whitespace + "“”‘’«»—–"
+
+
+# ---------------------------------------------------------------- pure pieces
+
+
+def substitutions(original: str, intended: str) -> list[tuple[str, str]]:
+    """The character confusions ``observed -> intended`` that turn one word into the other.
+
+    Adjacent edits of an alignment are merged; case is ignored (the confusion table is in
+    lower case); edits that touch whitespace (joins, splits, layout) are not confusions.
+
+    >>> substitutions("rneets", "meets")
+    [('rn', 'm')]
+    >>> substitutions("hbrary", "library")
+    [('h', 'li')]
+    >>> substitutions("cornrnittee", "committee")
+    [('rn', 'm'), ('rn', 'm')]
+    >>> substitutions("w ithout", "without")
+    []
+    """
+    a, b = original.lower(), intended.lower()
+    if a == b or Levenshtein.normalized_similarity(a, b) < MIN_SIMILARITY:
+        return []
+    blocks: list[tuple[str, str]] = []
+    run: list[int] | None = None  # [src_start, src_end, dest_start, dest_end]
+    for op in [*Levenshtein.opcodes(a, b), None]:
+        if op is not None and op.tag != "equal":
+            if run is None:
+                run = [op.src_start, op.src_end, op.dest_start, op.dest_end]
+            else:
+                run[1], run[3] = op.src_end, op.dest_end
+            continue
+        if run is not None:
+            blocks.extend(_repeated(a[run[0] : run[1]], b[run[2] : run[3]]))
+            run = None
+    return [
+        (o, i)
+        for o, i in blocks
+        if o
+        and len(o) <= MAX_SIDE
+        and len(i) <= MAX_SIDE
+        and not o.startswith("#")
+        and not any(ch.isspace() for ch in o + i)
+    ]
+
+
+def _repeated(observed: str, intended: str) -> list[tuple[str, str]]:
+    """A block made of one confusion repeated, as that many blocks.
+
+    >>> _repeated("rnrn", "mm")
+    [('rn', 'm'), ('rn', 'm')]
+    """
+    for k in range(min(len(observed), len(intended) or len(observed)), 1, -1):
+        if len(observed) % k or len(intended) % k:
+            continue
+        o, i = observed[: len(observed) // k], intended[: len(intended) // k]
+        if o * k == observed and i * k == intended:
+            return [(o, i)] * k
+    return [(observed, intended)]
+
+
+def cost(count: int) -> float:
+    """Nats for a confusion seen ``count`` times: ``-ln(count / (count + PRIOR))``.
+
+    >>> cost(1), cost(4), cost(100)
+    (1.609, 0.693, 0.1)
+    """
+    return round(max(MIN_COST, -math.log(count / (count + PRIOR))), 3)
+
+
+def protectable(original: str) -> str | None:
+    """The word a rejected original stands for, or ``None`` if it is not one word.
+
+    >>> protectable("Stolin,"), protectable("ho ld"), protectable("| "), protectable("-\\nlogue")
+    ('Stolin', None, None, None)
+    """
+    core = original.strip()
+    if any(ch.isspace() for ch in core):
+        return None
+    core = core.strip(_EDGE)
+    return core if any(ch.isalpha() for ch in core) else None
+
+
+def evidence(rows: Iterable[Row]) -> dict[str, list]:
+    """What one document's decisions teach: accepted and rejected pairs, kept words."""
+    accepted, rejected, kept = [], [], []
+    for row in rows:
+        if row.decision in (ACCEPT, EDIT) and row.intended != row.original:
+            accepted.append([row.original, row.intended])
+        if row.decision == REJECT or (row.decision == EDIT and row.edit != row.replacement):
+            rejected.append([row.original, row.replacement])
+        if row.decision == REJECT and (word := protectable(row.original)):
+            kept.append(word)
+    return {"accepted": sorted(accepted), "rejected": sorted(rejected), "kept": sorted(kept)}
+
+
+@dataclass
+class Learned:
+    """The three learned tables."""
+
+    protected: Counter[str] = field(default_factory=Counter)
+    confusions: dict[tuple[str, str], float] = field(default_factory=dict)
+    rejected: set[tuple[str, str]] = field(default_factory=set)
+
+
+def derive(ledger: dict[str, dict]) -> Learned:
+    """The learned tables from every document's evidence."""
+    counts: Counter[tuple[str, str]] = Counter()
+    kept: Counter[str] = Counter()
+    corrected: set[str] = set()
+    rejected: set[tuple[str, str]] = set()
+    for entry in ledger.values():
+        for original, intended in entry.get("accepted", []):
+            counts.update(substitutions(original, intended))
+            if word := protectable(original):
+                corrected.add(word.lower())
+        rejected.update((o, r) for o, r in entry.get("rejected", []))
+        kept.update(entry.get("kept", []))
+    protected = Counter({w: n for w, n in kept.items() if w.lower() not in corrected})
+    return Learned(protected, {pair: cost(n) for pair, n in counts.items()}, rejected)
+
+
+def merge(new: Learned, old_derived: Learned, on_disk: Learned) -> Learned:
+    """``new``, plus what is on disk that an earlier ``learn`` did not write (kept as is)."""
+    protected = Counter(
+        {w: n for w, n in on_disk.protected.items() if w not in old_derived.protected}
+    )
+    protected.update(new.protected)
+    confusions = {p: c for p, c in on_disk.confusions.items() if p not in old_derived.confusions}
+    confusions.update(new.confusions)
+    rejected = (on_disk.rejected - old_derived.rejected) | new.rejected
+    return Learned(protected, confusions, rejected)
+
+
+# ---------------------------------------------------------------- files
+
+
+PROTECTED_HEADER = (
+    "# Words reviewers kept (they rejected a change of them), with how often; written by\n"
+    "# `ocrfix learn`. The corrector never changes them. Lines you add are kept.\n"
+)
+CONFUSIONS_HEADER = (
+    "# OCR confusions reviewers accepted, learned by `ocrfix learn`: what the engine printed,\n"
+    f"# what the page said, and the cost in nats, -ln(n/(n+{PRIOR:g})) for n accepted\n"
+    "# corrections that made it. Lines you add are kept.\n"
+    "# observed\tintended\tcost\n"
+)
+REJECTED_HEADER = (
+    "# Suggestions reviewers rejected: original<TAB>replacement (\\t \\n \\r \\f \\\\ escaped),\n"
+    "# written by `ocrfix learn`. The corrector never suggests them again.\n"
+)
+
+
+def _lines(path: Path) -> list[str]:
+    if not path.exists():
+        return []
+    return [
+        line.removesuffix("\r")
+        for line in path.read_text("utf-8").split("\n")
+        if line.strip() and not line.startswith("#")
+    ]
+
+
+def read_learned(folder: Path) -> Learned:
+    """The three files of a learned-data folder as they are (missing files are empty)."""
+    protected: Counter[str] = Counter()
+    for line in _lines(folder / "protected.txt"):
+        word, _, count = line.partition("\t")
+        protected[word.strip()] += int(count) if count.strip().isdigit() else 1
+    confusions = {}
+    for line in _lines(folder / "confusions.tsv"):
+        parts = line.split("\t")
+        if len(parts) == 3:
+            with contextlib.suppress(ValueError):
+                confusions[(parts[0], parts[1])] = float(parts[2])
+    rejected = set(userdata.read_rejected(folder / "rejected.tsv"))
+    return Learned(protected, confusions, rejected)
+
+
+def render(learned: Learned) -> dict[str, str | None]:
+    """The text of each file, sorted so that the same knowledge gives the same bytes;
+    ``None`` for a table with nothing in it (no file: an empty table is no table)."""
+    protected = "".join(
+        f"{w}\t{n}\n" for w, n in sorted(learned.protected.items(), key=lambda x: (x[0].lower(), x))
+    )
+    confusions = "".join(f"{o}\t{i}\t{c:g}\n" for (o, i), c in sorted(learned.confusions.items()))
+    rejected = "".join(
+        f"{userdata.escape(o)}\t{userdata.escape(r)}\n" for o, r in sorted(learned.rejected)
+    )
+    return {
+        "protected.txt": PROTECTED_HEADER + protected if protected else None,
+        "confusions.tsv": CONFUSIONS_HEADER + confusions if confusions else None,
+        "rejected.tsv": REJECTED_HEADER + rejected if rejected else None,
+    }
+
+
+@contextlib.contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def document_key(folder: Path) -> str:
+    """The ledger key of a document: its input's SHA-256, else its folder's path."""
+    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+        return "sha256:" + json.loads((folder / "manifest.json").read_text("utf-8"))["sha256"]
+    return "folder:" + str(folder.resolve())
+
+
+# ---------------------------------------------------------------- the command
+
+
+@dataclass
+class LearnResult:
+    """What ``learn`` did: documents read, decisions used, table sizes, refusals."""
+
+    folder: Path
+    documents: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    protected_words: int = 0
+    confusions: int = 0
+    rejected_pairs: int = 0
+    errors: list[DecisionError] = field(default_factory=list)
+
+
+def learn(folders: Iterable[Path], data: Path | None = None) -> LearnResult:
+    """Learn from the decisions in the given document folders into ``data``.
+
+    A document whose table is malformed is left out (its earlier contribution stays) and
+    its :class:`DecisionError` is returned in :attr:`LearnResult.errors`.
+    """
+    data = data or userdata.data_dir()
+    data.mkdir(parents=True, exist_ok=True)
+    result = LearnResult(data)
+    updates: dict[str, dict | None] = {}
+    for folder in folders:
+        try:
+            _, table = load(folder)
+        except DecisionError as exc:
+            result.errors.append(exc)
+            continue
+        found = evidence(table.rows)
+        result.documents += 1
+        result.accepted += len(found["accepted"])
+        result.rejected += sum(r.decision == REJECT for r in table.rows)
+        empty = not any(found.values())
+        updates[document_key(folder)] = None if empty else {"source": str(folder), **found}
+    with _locked(data):
+        ledger_file = data / userdata.ledger_path().name
+        try:
+            ledger = json.loads(ledger_file.read_text("utf-8"))["documents"]
+        except (OSError, ValueError, KeyError, TypeError):
+            ledger = {}
+        new_ledger = dict(ledger)
+        for key, entry in updates.items():
+            if entry is None:
+                new_ledger.pop(key, None)
+            else:
+                new_ledger[key] = entry
+        learned = merge(derive(new_ledger), derive(ledger), read_learned(data))
+        for name, text in render(learned).items():
+            if text is None:
+                (data / name).unlink(missing_ok=True)
+            else:
+                atomic_write_text(data / name, text)
+        blob = {"version": 1, "documents": dict(sorted(new_ledger.items()))}
+        atomic_write_text(ledger_file, json.dumps(blob, indent=1, ensure_ascii=False) + "\n")
+    result.protected_words = len(learned.protected)
+    result.confusions = len(learned.confusions)
+    result.rejected_pairs = len(learned.rejected)
+    return result

@@ -1,0 +1,505 @@
+"""Review without a browser: decisions, final.txt, learning, review.html and the server."""
+
+from __future__ import annotations
+
+import csv
+import http.client
+import io
+import json
+import os
+import subprocess
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from ocrfix import cli, userdata
+from ocrfix.pipeline import process_batch
+from ocrfix.review import decisions, learn, page
+from ocrfix.review.decisions import DecisionError
+from ocrfix.review.server import make_server
+from ocrfix.review.table import suggestions_csv
+from ocrfix.suggestion import Suggestion, apply
+
+RAW = "The cornrnittee rneets each rnonth.\nMernbers borrow a parnphlet.\n"
+
+
+def sug(raw, original, replacement, auto=True, score=0.9, rule="word"):
+    start = raw.index(original)
+    return Suggestion(start, start + len(original), original, replacement, rule, score, auto)
+
+
+def make_doc(folder: Path, raw: str = RAW, suggestions: list[Suggestion] | None = None) -> Path:
+    """A document folder as `ocrfix run` writes it (the parts review reads)."""
+    if suggestions is None:
+        suggestions = [
+            sug(raw, "cornrnittee", "committee"),
+            sug(raw, "rneets", "meets"),
+            sug(raw, "rnonth", "month", auto=False, score=0.4),
+            sug(raw, "Mernbers", "Members"),
+            sug(raw, "parnphlet", "pamphlet", auto=False, score=0.6),
+        ]
+    folder.mkdir(parents=True)
+    (folder / "raw.txt").write_text(raw, "utf-8")
+    (folder / "suggestions.csv").write_text(suggestions_csv(raw, suggestions), "utf-8")
+    return folder
+
+
+def set_cells(folder: Path, cells: dict[int, str]) -> None:
+    decisions.set_decisions(folder, cells)
+
+
+def rows(folder: Path) -> dict[str, dict]:
+    with (folder / "suggestions.csv").open(newline="") as fh:
+        return {r["id"]: r for r in csv.DictReader(fh)}
+
+
+# ---------------------------------------------------------------- decisions and apply
+
+
+@pytest.mark.parametrize(
+    ("cell", "parsed"),
+    [
+        ("", ("", "")),
+        ("accept", ("accept", "")),
+        (" REJECT ", ("reject", "")),
+        ("edit:the", ("edit", "the")),
+        ("Edit: two words ", ("edit", " two words ")),
+        ("edit:", ("edit", "")),
+    ],
+)
+def test_decision_cells_are_parsed(cell, parsed):
+    assert decisions.parse_decision(cell) == parsed
+
+
+@pytest.mark.parametrize("cell", ["yes", "x", "accepted", "edit", "rejct", "edit:a\x00b"])
+def test_malformed_decision_cells_are_refused(cell):
+    with pytest.raises(ValueError):
+        decisions.parse_decision(cell)
+
+
+def test_final_text_applies_accepted_edited_and_auto_not_rejected(tmp_path):
+    doc = make_doc(tmp_path / "doc")
+    # 1 auto, rejected; 2 auto, no decision; 3 not auto, accepted; 4 auto, edited;
+    # 5 not auto, no decision.
+    set_cells(doc, {1: "reject", 3: "accept", 4: "edit:MEMBERS"})
+    done = decisions.apply_document(doc)
+    final = (doc / "final.txt").read_text("utf-8")
+    assert final == "The cornrnittee meets each month.\nMEMBERS borrow a parnphlet.\n"
+    assert done.counts == {"reject": 1, "auto": 1, "accept": 1, "edit": 1, "undecided": 1}
+    assert (doc / "raw.txt").read_text("utf-8") == RAW  # never touched
+
+
+def test_without_decisions_final_text_is_clean_text(tmp_path):
+    suggestions = [sug(RAW, "rneets", "meets"), sug(RAW, "rnonth", "month", auto=False)]
+    doc = make_doc(tmp_path / "doc", RAW, suggestions)
+    clean = apply(RAW, [s for s in suggestions if s.auto])
+    assert decisions.final_text(*decisions.load(doc)) == clean
+
+
+def test_malformed_decision_is_refused_naming_file_and_row(tmp_path):
+    doc = make_doc(tmp_path / "doc")
+    text = (doc / "suggestions.csv").read_text().replace(",true,,", ",true,acept,", 2)
+    (doc / "suggestions.csv").write_text(text)
+    with pytest.raises(DecisionError) as caught:
+        decisions.apply_document(doc)
+    message = str(caught.value)
+    assert str(doc / "suggestions.csv") in message and "row 1:" in message and "acept" in message
+    assert not (doc / "final.txt").exists()
+
+
+def test_span_that_no_longer_matches_raw_is_refused(tmp_path):
+    doc = make_doc(tmp_path / "doc")
+    (doc / "raw.txt").write_text(RAW.replace("rneets", "rneats"))
+    with pytest.raises(DecisionError, match=r"row 2: span 16\.\.22 of raw\.txt reads 'rneats'"):
+        decisions.apply_document(doc)
+
+
+def test_overlapping_chosen_changes_are_refused(tmp_path):
+    raw = "a wi thout b"
+    doc = make_doc(
+        tmp_path / "doc",
+        raw,
+        [sug(raw, "wi", "we", auto=False), sug(raw, "wi thout", "without", auto=False)],
+    )
+    set_cells(doc, {1: "accept", 2: "accept"})
+    with pytest.raises(DecisionError, match="overlaps row"):
+        decisions.apply_document(doc)
+    set_cells(doc, {1: "reject"})
+    decisions.apply_document(doc)
+    assert (doc / "final.txt").read_text() == "a without b"
+
+
+def test_table_saved_by_a_spreadsheet_is_read(tmp_path):
+    doc = make_doc(tmp_path / "doc")
+    text = (doc / "suggestions.csv").read_text().replace(",true,,", ",TRUE,Accept,", 1)
+    (doc / "suggestions.csv").write_bytes(("\ufeff" + text.replace("\n", "\r\n")).encode())
+    decisions.apply_document(doc)
+    assert (doc / "final.txt").read_text().startswith("The committee meets")
+
+
+def test_rewriting_a_decision_keeps_every_other_byte(tmp_path):
+    doc = make_doc(tmp_path / "doc")
+    before = (doc / "suggestions.csv").read_text()
+    set_cells(doc, {2: 'edit:a, "quoted"\nline'})
+    set_cells(doc, {2: ""})
+    assert (doc / "suggestions.csv").read_text() == before
+
+
+def test_concurrent_writers_lose_no_decision(tmp_path):
+    raw = " ".join(f"w{i}" for i in range(40)) + " "
+    suggestions = [sug(raw, f"w{i} ", f"W{i} ") for i in range(40)]
+    doc = make_doc(tmp_path / "doc", raw, suggestions)
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda i: set_cells(doc, {i: "accept" if i % 2 else "reject"}), range(1, 41)))
+    table = decisions.read_table(doc / "suggestions.csv")
+    assert [r.decision for r in table.rows] == [
+        "accept" if i % 2 else "reject" for i in range(1, 41)
+    ]
+    assert not [p for p in doc.iterdir() if p.name.startswith(".ocrfix-tmp")]
+
+
+def test_cli_apply_refuses_with_exit_1_and_applies_the_rest(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("OCRFIX_DATA", str(tmp_path / "data"))
+    good = make_doc(tmp_path / "out" / "good")
+    bad = make_doc(tmp_path / "out" / "bad")
+    set_cells(good, {3: "accept"})
+    text = (bad / "suggestions.csv").read_text().replace(",true,,", ",true,maybe,", 1)
+    (bad / "suggestions.csv").write_text(text)
+    assert cli.main(["apply", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert f"error: {bad / 'suggestions.csv'}:2: row 1: decision 'maybe'" in err
+    assert (good / "final.txt").exists() and not (bad / "final.txt").exists()
+    assert cli.main(["apply", str(tmp_path / "out"), "good"]) == 0
+    assert cli.main(["apply", str(tmp_path / "out"), "nope"]) == 1
+    assert "no such document" in capsys.readouterr().err
+
+
+def test_running_a_reviewed_document_again_keeps_its_decisions(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "notes.txt").write_text(RAW)
+    out = tmp_path / "out"
+    process_batch([tmp_path / "in"], out, jobs=1)
+    doc = out / "notes"
+    first = decisions.read_table(doc / "suggestions.csv").rows[0]
+    set_cells(doc, {first.id: "edit:Committee"})
+    process_batch([tmp_path / "in"], out, jobs=1, force=True)
+    again = decisions.read_table(doc / "suggestions.csv").rows
+    assert [r.cell for r in again if r.original == first.original] == ["edit:Committee"]
+    assert sum(bool(r.cell) for r in again) == 1
+
+
+# ---------------------------------------------------------------- learning
+
+
+def test_substitutions_are_aligned_character_edits():
+    assert learn.substitutions("Stolin", "Stalin") == [("o", "a")]
+    assert learn.substitutions("{or", "for") == [("{", "f")]
+    assert learn.substitutions("tbe", "the") == [("b", "h")]
+    assert learn.substitutions("Tne", "THE") == [("n", "h")]
+    assert learn.substitutions("abc", "xyz") == []  # a rewrite, not a slip
+    assert learn.substitutions("landlords.If", "landlords. If") == []
+
+
+def test_learn_writes_protected_words_confusions_and_rejected_pairs(tmp_path):
+    raw = "Stolin ond Morxism, cata-\nlogue rnany\tthings rneets\n"
+    doc = make_doc(
+        tmp_path / "out" / "doc",
+        raw,
+        [
+            sug(raw, "Stolin", "Stalin"),
+            sug(raw, "ond", "and"),
+            sug(raw, "Morxism", "Marxism"),
+            sug(raw, "-\nlogue", "logue", auto=False, rule="dehyphenate"),
+            sug(raw, "rnany", "rnany!", auto=False),
+            sug(raw, "\t", " "),
+            sug(raw, "rneets", "meets"),
+        ],
+    )
+    set_cells(
+        doc,
+        {
+            1: "reject",
+            2: "accept",
+            3: "edit:Marxism",
+            4: "reject",
+            5: "edit:many",
+            6: "reject",
+            7: "accept",
+        },
+    )
+    data = tmp_path / "data"
+    result = learn.learn([doc], data)
+    assert not result.errors and result.documents == 1
+    protected = (data / "protected.txt").read_text().splitlines()
+    assert [line for line in protected if not line.startswith("#")] == ["Stolin\t1"]
+    confusions = [
+        line.split("\t")
+        for line in (data / "confusions.tsv").read_text().splitlines()
+        if not line.startswith("#")
+    ]
+    assert {(o, i) for o, i, _ in confusions} == {("o", "a"), ("rn", "m")}
+    costs = {(o, i): float(c) for o, i, c in confusions}
+    assert costs[("o", "a")] == learn.cost(2)  # ond->and, Morxism->Marxism
+    assert costs[("rn", "m")] == learn.cost(2)  # rneets->meets, rnany->many (edited)
+    assert userdata.read_rejected(data / "rejected.tsv") == {
+        ("Stolin", "Stalin"),
+        ("-\nlogue", "logue"),
+        ("rnany", "rnany!"),
+        ("\t", " "),
+    }
+
+
+def test_learning_twice_counts_nothing_twice_and_keeps_hand_added_lines(tmp_path):
+    doc = make_doc(tmp_path / "out" / "doc")
+    set_cells(doc, {1: "accept", 3: "reject"})
+    data = tmp_path / "data"
+    learn.learn([doc], data)
+    first = {p.name: p.read_text() for p in sorted(data.iterdir())}
+    learn.learn([doc], data)
+    assert {p.name: p.read_text() for p in sorted(data.iterdir())} == first
+    with (data / "protected.txt").open("a") as fh:
+        fh.write("Trotsky\t3\n")
+    set_cells(doc, {3: "accept"})  # the reviewer changed their mind
+    learn.learn([doc], data)
+    protected = (data / "protected.txt").read_text()
+    assert "Trotsky\t3" in protected and "rnonth" not in protected
+    assert not (data / "rejected.tsv").exists()  # an empty table is no file
+    # cornrnittee->committee has rn->m twice, rnonth->month once
+    assert f"rn\tm\t{learn.cost(3):g}\n" in (data / "confusions.tsv").read_text()
+
+
+def test_cli_learn_uses_ocrfix_data(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("OCRFIX_DATA", str(tmp_path / "data"))
+    doc = make_doc(tmp_path / "out" / "doc")
+    set_cells(doc, {2: "reject"})
+    assert cli.main(["learn", str(tmp_path / "out")]) == 0
+    assert "1 rejected pairs" in capsys.readouterr().out
+    assert userdata.read_rejected() == {("rneets", "meets")}
+
+
+# ---------------------------------------------------------------- review.html
+
+
+def test_review_html_marks_every_change_on_both_sides(tmp_path):
+    raw = "I The cata-\nlogue\tis rnade.\fNext page.\n"
+    suggestions = [
+        sug(raw, "I ", "", score=0.88, rule="margin-junk"),
+        sug(raw, "-\nlogue\t", "logue\n", auto=False, score=0.3, rule="dehyphenate"),
+        sug(raw, "rnade", "made", score=0.6),
+    ]
+    html = page.render("doc<1>", raw, suggestions)
+    assert "<title>doc&lt;1&gt; · ocrfix review</title>" in html
+    assert html.count('<mark class="mid a gap"') == 1  # the removed margin junk
+    assert html.count('<mark class="lo s"') == 2  # suggested only, on both sides
+    assert "word · score 0.600 · &#x27;rnade&#x27; → &#x27;made&#x27; · applied" in html
+    assert '<tr class="page"><td colspan="2">page 2</td></tr>' in html
+    assert "<script" not in html and "http" not in html  # static, opens from disk
+    # the dehyphenation spans two lines: both stay in one row
+    assert page.blocks(raw, page.marked(suggestions))[0] == (0, raw.index("\f") + 1)
+
+
+def test_run_writes_review_html(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "notes.txt").write_text("The cornrnittee rneets each rnonth.\n")
+    process_batch([tmp_path / "in"], tmp_path / "out", jobs=1)
+    html = (tmp_path / "out" / "notes" / "review.html").read_text()
+    assert "cornrnittee" in html and "<mark" in html
+    manifest = json.loads((tmp_path / "out" / "notes" / "manifest.json").read_text())
+    assert "review.html" in manifest["files"]
+
+
+# ---------------------------------------------------------------- the server
+
+
+@pytest.fixture
+def server(tmp_path):
+    root = tmp_path / "corrections"
+    make_doc(root / "doc")
+    (tmp_path / "secret.txt").write_text("outside")
+    srv = make_server(root, port=0)
+    thread = threading.Thread(target=srv.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    yield srv
+    srv.shutdown()
+    srv.server_close()
+
+
+def request(srv, method, path, body=None, headers=None):
+    conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=10)
+    data = body if isinstance(body, bytes | None) else json.dumps(body).encode()
+    base = {"Content-Type": "application/json"} if data is not None else {}
+    conn.request(method, path, body=data, headers={**base, **(headers or {})})
+    answer = conn.getresponse()
+    payload = answer.read()
+    conn.close()
+    return answer.status, payload
+
+
+def post(srv, path, body, **headers):
+    return request(srv, "POST", path, body, {"X-Ocrfix-Token": srv.token, **headers})
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/files/../secret.txt",
+        "/files/%2e%2e/secret.txt",
+        "/files/doc/..%2f..%2fsecret.txt",
+        "/files/doc/%2e%2e/%2e%2e/secret.txt",
+        "/files//etc/passwd",
+        "/files/doc/../../../../etc/passwd",
+        "/../secret.txt",
+        "/files/doc/.ocrfix-tmp-x",
+    ],
+)
+def test_path_traversal_is_refused(server, path):
+    status, payload = request(server, "GET", path)
+    assert status == 404 and b"outside" not in payload and b"root:" not in payload
+
+
+def test_files_under_the_folder_are_served(server):
+    status, payload = request(server, "GET", "/files/doc/raw.txt")
+    assert status == 200 and payload.decode() == RAW
+
+
+def test_link_out_of_the_folder_is_not_followed(server, tmp_path):
+    (server.root / "doc" / "link.txt").symlink_to(tmp_path / "secret.txt")
+    assert request(server, "GET", "/files/doc/link.txt")[0] == 404
+
+
+def test_decision_needs_the_session_token(server):
+    body = {"doc": "doc", "id": 1, "decision": "accept"}
+    assert request(server, "POST", "/api/decide", body)[0] == 403
+    assert request(server, "POST", "/api/decide", body, {"X-Ocrfix-Token": "guess"})[0] == 403
+    assert rows(server.root / "doc")["1"]["decision"] == ""
+    assert post(server, "/api/decide", body)[0] == 200
+    assert rows(server.root / "doc")["1"]["decision"] == "accept"
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ({"doc": "doc", "id": 99, "decision": "accept"}, 400),
+        ({"doc": "doc", "id": "1", "decision": "accept"}, 400),
+        ({"doc": "doc", "id": True, "decision": "accept"}, 400),
+        ({"doc": "doc", "id": 1, "decision": "yes"}, 400),
+        ({"doc": "doc", "id": 1, "decision": "edit:" + "x" * 2000}, 400),
+        ({"doc": "doc", "id": 1}, 400),
+        ({"doc": "doc", "id": 1, "decision": "accept", "extra": 1}, 400),
+        ({"doc": "../doc", "id": 1, "decision": "accept"}, 404),
+        ({"doc": "nope", "id": 1, "decision": "accept"}, 404),
+        ([1, 2], 400),
+        (b"{not json", 400),
+    ],
+)
+def test_every_posted_field_is_validated(server, body, status):
+    assert post(server, "/api/decide", body)[0] == status
+    assert {r["decision"] for r in rows(server.root / "doc").values()} == {""}
+
+
+def test_foreign_host_origin_and_content_type_are_refused(server):
+    body = {"doc": "doc", "id": 1, "decision": "accept"}
+    assert post(server, "/api/decide", body, Host="evil.example:80")[0] == 403
+    assert post(server, "/api/decide", body, Origin="http://evil.example")[0] == 403
+    assert post(server, "/api/decide", body, **{"Content-Type": "text/plain"})[0] == 415
+    assert request(server, "GET", "/api/docs", headers={"Host": "evil.example"})[0] == 403
+    status, _ = post(server, "/api/decide", body, Origin=server.origin)
+    assert status == 200
+
+
+def test_accept_all_accepts_the_same_change_and_keeps_other_decisions(tmp_path):
+    raw = "tbe cat, tbe dog, tbe end, tbe fox"
+    suggestions = [
+        Suggestion(i, i + 3, "tbe", "the", "word", 0.5, False)
+        for i in (m for m in range(len(raw)) if raw.startswith("tbe", m))
+    ]
+    root = tmp_path / "c"
+    make_doc(root / "doc", raw, suggestions)
+    set_cells(root / "doc", {3: "reject"})
+    srv = make_server(root, port=0)
+    threading.Thread(target=srv.serve_forever, args=(0.05,), daemon=True).start()
+    try:
+        status, payload = post(srv, "/api/accept-all", {"doc": "doc", "id": 1})
+    finally:
+        srv.shutdown()
+        srv.server_close()
+    assert status == 200
+    answer = json.loads(payload)
+    assert answer["changed"] == {"1": "accept", "2": "accept", "4": "accept"}
+    assert answer["decided"] == answer["total"] == 4
+    assert [r["decision"] for r in rows(root / "doc").values()] == ["accept"] * 2 + [
+        "reject",
+        "accept",
+    ]
+
+
+def test_document_json_has_the_box_of_each_word(tmp_path):
+    root = tmp_path / "c"
+    doc = make_doc(
+        root / "doc",
+        "ab cornrnittee\n",
+        [
+            Suggestion(3, 14, "cornrnittee", "committee", "word", 0.9, True),
+            Suggestion(2, 3, " ", "", "split", 0.9, False),
+        ],
+    )
+    words = io.StringIO()
+    writer = csv.writer(words, delimiter="\t", lineterminator="\n")
+    writer.writerow(
+        [
+            "page",
+            "block",
+            "par",
+            "line",
+            "word",
+            "left",
+            "top",
+            "width",
+            "height",
+            "conf",
+            "text",
+            "start",
+            "end",
+        ]
+    )
+    writer.writerow([1, 1, 1, 1, 1, 10, 20, 30, 40, "90", "ab", 0, 2])
+    writer.writerow([1, 1, 1, 1, 2, 50, 22, 100, 40, "40", "cornrnittee", 3, 14])
+    (doc / "words.tsv").write_text(words.getvalue())
+    from ocrfix.review.server import document_json
+
+    data = document_json(doc)
+    assert data["kind"] == "scan"
+    split, word = data["rows"][0], data["rows"][1]
+    assert word["crop"] == {"page": 1, "word": [50, 22, 100, 40], "line": [10, 20, 140, 42]}
+    assert split["crop"]["word"] == [10, 20, 140, 42]  # a space: shown by the words beside it
+
+
+def word_rows(folder: Path) -> list[decisions.Row]:
+    return [r for r in decisions.read_table(folder / "suggestions.csv").rows if r.rule == "word"]
+
+
+def test_rerun_does_not_repeat_a_rejected_suggestion(tmp_path):
+    """Once the corrector reads the learned data, a rejected change is never made again."""
+    engine = (ROOT / "src" / "ocrfix" / "correct" / "engine.py").read_text()
+    if "read_rejected" not in engine:
+        pytest.skip("the correction engine does not read learned rejections yet")
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "notes.txt").write_text(RAW)
+    out = tmp_path / "out"
+    env = {**os.environ, "OCRFIX_DATA": str(tmp_path / "learned")}
+    run = [sys.executable, "-m", "ocrfix.cli", "run", str(source), "--out", str(out), "-q"]
+    subprocess.run(run, env=env, check=True)  # a fresh process: the corrector is cached
+    rejected, accepted = word_rows(out / "notes")[:2]
+    decisions.set_decisions(out / "notes", {rejected.id: "reject", accepted.id: "accept"})
+    learn_cmd = [sys.executable, "-m", "ocrfix.cli", "learn", str(out)]
+    subprocess.run(learn_cmd, env=env, check=True, capture_output=True)
+    subprocess.run([*run, "--force"], env=env, check=True)
+    pairs = {(r.original, r.replacement) for r in word_rows(out / "notes")}
+    assert (rejected.original, rejected.replacement) not in pairs
+    assert rejected.original not in {original for original, _ in pairs}  # now protected
+    assert (accepted.original, accepted.replacement) in pairs

@@ -1,0 +1,289 @@
+"""The review app end to end, in a real headless Chromium (Debian's, driven by Playwright).
+
+`make setup` installs both. These tests skip only on a machine without /usr/bin/chromium
+outside CI; in CI (``CI`` set) a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import selectors
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from ocrfix import cli, synth, userdata
+from ocrfix.pipeline import process_batch
+from ocrfix.review import decisions, learn
+from ocrfix.suggestion import Suggestion, apply
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+NOTES = (
+    "The cornrnittee rneets on the first Monday of each rnonth.\n"
+    "Mernbers who wish to borrow a parnphlet should sign the loan book\n"
+    "and return the itern within four weeks. The hbrary is open\n"
+    "on Saturday rnornings. Every donation is recorded with the narne of the donor.\n"
+)
+SCAN = (
+    "Minutes of the library group\n\n"
+    "The cornrnittee rneets on the first Monday of each rnonth and the members agreed "
+    "to scan every pamphlet."
+)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    """One headless Chromium for the module, with a fresh profile."""
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail("/usr/bin/chromium is missing: `make setup` installs it")
+        pytest.skip("/usr/bin/chromium is not installed (make setup installs it)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip("playwright is not installed (make setup installs it)")
+    with sync_playwright() as driver:
+        context = driver.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("chromium-profile")),
+            executable_path=str(CHROMIUM),
+            args=CHROMIUM_ARGS,
+            headless=True,
+            viewport={"width": 1200, "height": 800},
+        )
+        context.set_default_timeout(15_000)
+        yield context
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def corrections(tmp_path_factory):
+    """A real `ocrfix run` output: a text with OCR damage, a scan, a long tabbed text."""
+    base = tmp_path_factory.mktemp("review")
+    inputs = base / "in"
+    inputs.mkdir()
+    (inputs / "notes.txt").write_text(NOTES)
+    words = (NOTES.replace("rn", "m") * 3).split()[:120]
+    (inputs / "tabs.txt").write_text(
+        "\n".join("\t".join(words[i : i + 6]) for i in range(0, 120, 6))
+    )
+    page = synth.render_page(SCAN, "serif", page_in=(5.83, 2.5))
+    synth.save_pages([page], inputs / "minutes.png", 300)
+    (base / "secret.txt").write_text("outside the corrections folder")
+    batch = process_batch([inputs], base / "out", jobs=1)
+    assert not batch.failed, batch.failed
+    return base / "out"
+
+
+class ReviewProcess:
+    """`ocrfix review` in its own process, as a user runs it."""
+
+    def __init__(self, root: Path, env: dict[str, str]):
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "ocrfix.cli", "review", str(root), "--port", "0"],
+            stdout=subprocess.PIPE,
+            env=env,
+        )
+        self.url = ""
+        printed = b""
+        fd = self.proc.stdout.fileno()
+        with selectors.DefaultSelector() as sel:
+            sel.register(fd, selectors.EVENT_READ)
+            deadline = time.monotonic() + 30
+            while "#token=" not in printed.decode() and time.monotonic() < deadline:
+                if sel.select(timeout=deadline - time.monotonic()):
+                    chunk = os.read(fd, 4096)
+                    if not chunk:
+                        break
+                    printed += chunk
+        for line in printed.decode().splitlines():
+            if line.strip().startswith("http://"):
+                self.url = line.strip()
+        if not self.url:
+            self.kill()
+            pytest.fail(f"ocrfix review did not start: {printed.decode()}")
+        self.base = self.url.split("/#")[0]
+
+    def kill(self) -> None:
+        """Stop it the hard way, as a crash would."""
+        self.proc.kill()
+        self.proc.wait(10)
+        self.proc.stdout.close()
+
+
+@pytest.fixture
+def env(tmp_path):
+    return {**os.environ, "OCRFIX_DATA": str(tmp_path / "learned")}
+
+
+def word_rows(folder: Path) -> list[decisions.Row]:
+    return [r for r in decisions.read_table(folder / "suggestions.csv").rows if r.rule == "word"]
+
+
+def open_doc(page, url: str, doc: str, rule: str = "") -> None:
+    page.goto(url)
+    page.wait_for_selector("#where:has-text('in this view')")
+    page.select_option("#doc", doc)
+    page.wait_for_function("d => state.data && state.data.doc === d", arg=doc)
+    if rule:
+        page.select_option("#rule", rule)
+    page.wait_for_selector("#where:has-text('in this view')")
+
+
+def shown_id(page) -> int:
+    return int(page.inner_text("#where").split()[0].lstrip("#"))
+
+
+def test_keyboard_decisions_survive_a_server_crash_and_apply(
+    browser, corrections, env, monkeypatch
+):
+    doc = corrections / "notes"
+    rows = word_rows(doc)
+    assert len(rows) >= 3, "the corrector should suggest fixes for the damaged notes"
+    first, second, third = rows[:3]
+
+    server = ReviewProcess(corrections, env)
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        open_doc(page, server.url, "notes", rule="word")
+        assert shown_id(page) == first.id
+        assert page.inner_text("#change") == f"{first.original} → {first.replacement}"
+        assert first.original in page.inner_text(".context mark")
+        page.keyboard.press("a")
+        page.wait_for_function("id => state.view[state.pos] === id", arg=second.id)
+        page.keyboard.press("r")
+        page.wait_for_function("id => state.view[state.pos] === id", arg=third.id)
+        page.keyboard.press("e")
+        page.fill("#edit", "Edited")
+        page.keyboard.press("Enter")
+        page.wait_for_selector("#status:has-text('saved ✓')")
+        page.wait_for_function("() => state.queue.length === 0")
+    finally:
+        server.kill()  # a crash: nothing gets a chance to be flushed now
+
+    saved = {r.id: r.cell for r in decisions.read_table(doc / "suggestions.csv").rows}
+    assert saved[first.id] == "accept"
+    assert saved[second.id] == "reject"
+    assert saved[third.id] == "edit:Edited"
+    assert sum(bool(cell) for cell in saved.values()) == 3
+
+    server = ReviewProcess(corrections, env)
+    try:
+        open_doc(page, server.url, "notes", rule="word")
+        badges = []
+        for _ in range(3):
+            badges.append(page.inner_text("#decision"))
+            page.keyboard.press("j")
+        assert badges == ["accepted", "rejected", "edited: Edited"]
+        assert page.inner_text("#count").startswith("3 / ")
+    finally:
+        server.kill()
+        page.close()
+    assert not errors
+
+    monkeypatch.setenv("OCRFIX_DATA", env["OCRFIX_DATA"])
+    assert cli.main(["apply", str(corrections), "notes"]) == 0
+    raw = (doc / "raw.txt").read_text("utf-8")
+    table = decisions.read_table(doc / "suggestions.csv")
+    expected = [
+        Suggestion(r.start, r.end, r.original, r.replacement, r.rule, r.score, r.auto)
+        for r in table.rows
+        if r.id in (first.id,) or (r.auto and r.id not in (second.id, third.id))
+    ]
+    expected.append(Suggestion(third.start, third.end, third.original, "Edited", "word", 0.0, True))
+    final = (doc / "final.txt").read_text("utf-8")
+    assert final == apply(raw, expected)
+    assert first.replacement in final and "Edited" in final
+    assert second.original in final  # rejected: kept as the OCR read it
+
+    # What `apply` learned (into OCRFIX_DATA).
+    learned = Path(env["OCRFIX_DATA"])
+    assert userdata.read_rejected(learned / "rejected.tsv") == {
+        (second.original, second.replacement),
+        (third.original, third.replacement),
+    }
+    protected = (learned / "protected.txt").read_text().splitlines()
+    assert f"{second.original}\t1" in protected
+    confusions = (learned / "confusions.tsv").read_text()
+    for observed, intended in learn.substitutions(first.original, first.replacement):
+        assert f"\n{observed}\t{intended}\t" in confusions
+    assert learn.substitutions(first.original, first.replacement)
+
+
+def test_scan_shows_the_word_cropped_from_its_page(browser, corrections, env):
+    rows = word_rows(corrections / "minutes")
+    assert rows, "the corrector should suggest a fix on the scanned page"
+    server = ReviewProcess(corrections, env)
+    page = browser.new_page()
+    try:
+        open_doc(page, server.url, "minutes", rule="word")
+        page.wait_for_function(
+            "() => { const c = document.querySelector('#scan canvas'); return c && c.width > 100; }"
+        )
+        line = page.inner_text(".context")
+        assert rows[0].original in line and "\n" not in line.strip()
+    finally:
+        server.kill()
+        page.close()
+
+
+def test_two_tabs_deciding_at_once_leave_a_valid_table(browser, corrections, env):
+    doc = corrections / "tabs"
+    ids = [r.id for r in decisions.read_table(doc / "suggestions.csv").rows]
+    assert len(ids) >= 60
+    server = ReviewProcess(corrections, env)
+    tabs = [browser.new_page(), browser.new_page()]
+    try:
+        for tab in tabs:
+            open_doc(tab, server.url, "tabs")
+        tabs[1].keyboard.press("j")  # the second tab looks at the second suggestion
+        # Each tab fires 20 decisions at once, both tabs together, plus one by keyboard.
+        fire = """([ids, cell]) => {
+            const token = new URLSearchParams(location.hash.slice(1)).get("token");
+            window.burst = Promise.all(ids.map((id) => fetch("/api/decide", {
+                method: "POST",
+                headers: {"Content-Type": "application/json", "X-Ocrfix-Token": token},
+                body: JSON.stringify({doc: "tabs", id, decision: cell}),
+            }).then((answer) => answer.status)));
+            return true;
+        }"""
+        tabs[0].evaluate(fire, [ids[10:50:2], "accept"])
+        tabs[1].evaluate(fire, [ids[11:51:2], "edit:x"])
+        tabs[0].keyboard.press("a")
+        tabs[1].keyboard.press("r")
+        statuses = [tab.evaluate("window.burst") for tab in tabs]
+        assert statuses == [[200] * 20, [200] * 20]
+        for tab in tabs:
+            tab.wait_for_function("() => state.queue.length === 0 && !state.sending")
+        # a path out of the folder is refused, from the browser too
+        answer = tabs[0].evaluate("fetch('/files/tabs/..%2f..%2fsecret.txt').then((r) => r.status)")
+        assert answer == 404
+    finally:
+        server.kill()
+        for tab in tabs:
+            tab.close()
+    table = decisions.read_table(doc / "suggestions.csv")  # parses and checks every row
+    cells = {r.id: r.cell for r in table.rows}
+    assert cells[ids[0]] == "accept" and cells[ids[1]] == "reject"
+    assert all(cells[i] == "accept" for i in ids[10:50:2])
+    assert all(cells[i] == "edit:x" for i in ids[11:51:2])
+    assert sum(bool(c) for c in cells.values()) == 42
+    with (doc / "suggestions.csv").open(newline="") as fh:
+        assert len(list(csv.reader(fh))) == len(ids) + 1
