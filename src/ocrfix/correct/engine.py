@@ -29,7 +29,7 @@ from ocrfix.correct import candidates as cand
 from ocrfix.correct import confusions, lexicon
 from ocrfix.correct import profile as prof
 from ocrfix.correct.confusions import Channel
-from ocrfix.correct.lexicon import Lexicon, zipf_to_logp
+from ocrfix.correct.lexicon import OOV_LOGP, Lexicon, zipf_to_logp
 from ocrfix.correct.morphology import derived_logp
 from ocrfix.correct.tokens import (
     CLITICS,
@@ -136,6 +136,12 @@ class Document:
         self.n_words = 1
         self._cache: dict[tuple[str, bool], list[cand.Candidate]] = {}
         self._derived: dict[str, float] = {}
+        # unknown words written with a capital inside a sentence: names, mostly
+        self.name_like = {
+            c.lower
+            for c in self.chunks
+            if c.core[:1].isupper() and c.core[1:].islower() and not self.lexicon.knows(c.lower)
+        }
 
     # ------------------------------------------------------------ knowledge
 
@@ -187,22 +193,32 @@ class Document:
         (joins and splits).
         """
         trusted = self.is_trusted(observed)
+        if trusted and not self.profile:
+            return []
         # Words of the lexicon, even rare ones, are only searched through the rules: an
         # arbitrary edit of a real word is rarely what happened.
-        rules_only = rules_only or self.lexicon.knows(observed)
-        key = (observed, trusted or rules_only)
+        rules_only = (
+            rules_only
+            or trusted
+            or self.lexicon.knows(observed)
+            or self.derived_logp(observed) > OOV_LOGP  # counterposes, sacrilegiously
+        )
+        junk = sum(not (ch.isalpha() or ch in "'-") for ch in observed)
+        if rules_only:
+            generic = 0
+        elif junk or self.profile:
+            generic = 2
+        elif observed in self.name_like:
+            generic = 0  # a name in a clean text: only the OCR rules, no free edits
+        else:
+            generic = 1
+        key = (observed, generic, rules_only)
         cache = self._cache if self.profile else self.shared_cache
         if key not in cache:
-            if trusted and not self.profile:
-                found = []
-            else:
-                damaged = any(not ch.isalpha() for ch in observed)
-                generic = 0 if trusted or rules_only else (2 if damaged or self.profile else 1)
-                junk = sum(not ch.isalpha() for ch in observed)
-                budget = min(12.0, 4.0 + 0.6 * len(observed)) + 2.5 * junk
-                found = cand.search(observed, self.lexicon, self.channel, budget, 40, generic)
-                if not rules_only:
-                    found = found + self.domain_candidates(observed, found)
+            budget = min(12.0, 4.0 + 0.6 * len(observed)) + 2.5 * junk
+            found = cand.search(observed, self.lexicon, self.channel, budget, 40, generic)
+            if not rules_only:
+                found = found + self.domain_candidates(observed, found)
             cache[key] = found
         return cache[key]
 
@@ -394,7 +410,7 @@ class Document:
     def is_plain(self, i: int) -> bool:
         """A known word with nothing odd in or around it: nothing to decide (fast path)."""
         chunk = self.chunks[i]
-        if len(chunk.core) < 3 or not self.is_trusted(chunk.lower):
+        if not chunk.core or not self.is_trusted(chunk.lower):
             return False
         if chunk.lead[-1:] in LEAD_JUNK_SET or chunk.trail[:1] in TRAIL_JUNK_SET:
             return False
@@ -405,6 +421,8 @@ class Document:
         nxt = self.chunks[i + 1] if i + 1 < len(self.chunks) else None
         if nxt is not None and nxt.core and self.is_fragment(nxt):
             return False
+        if len(chunk.core) <= 2 and nxt is not None and not self.is_trusted(nxt.lower):
+            return False  # wi thout: a short word may be a piece of the next one
         after = self.chunks[i + 2] if i + 2 < len(self.chunks) else None
         spaced_out = (
             len(chunk.core) <= 3 and after is not None and after.core and (self.is_fragment(after))
@@ -415,7 +433,7 @@ class Document:
         if i >= len(self.chunks) or not self.chunks[i].core:
             return None
         w = self.chunks[i].lower
-        if self.is_trusted(w) or not WORDLIKE.fullmatch(w):
+        if self.is_trusted(w) or not WORDLIKE.fullmatch(w) or any(ch.isdigit() for ch in w):
             return w
         return self.context_free_best(w)[0]
 

@@ -76,20 +76,15 @@ def split_chunks(raw: str) -> list[Chunk]:
     """Every run of non-space characters, with its line position."""
     chunks = []
     for m in CHUNK.finditer(raw):
-        parts = PARTS.match(m.group())
-        before = raw[m.start() - 1] if m.start() else "\n"
-        after = raw[m.end()] if m.end() < len(raw) else "\n"
+        text, start, end = m.group(), m.start(), m.end()
+        if text.isalpha():  # most chunks: a plain word
+            lead, core, trail = "", text, ""
+        else:
+            lead, core, trail = PARTS.match(text).group("lead", "core", "trail")
+        before = raw[start - 1] if start else "\n"
+        after = raw[end] if end < len(raw) else "\n"
         chunks.append(
-            Chunk(
-                m.start(),
-                m.end(),
-                m.group(),
-                parts["lead"],
-                parts["core"],
-                parts["trail"],
-                before in "\n\f",
-                after in "\n\f\r",
-            )
+            Chunk(start, end, text, lead, core, trail, before in "\n\f", after in "\n\f\r")
         )
     return chunks
 
