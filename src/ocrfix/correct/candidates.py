@@ -16,10 +16,8 @@ from dataclasses import dataclass
 from ocrfix.correct.confusions import GENERIC_INSERT, GENERIC_SUBSTITUTE, LETTERS, Channel
 from ocrfix.correct.lexicon import Lexicon
 
-Op = tuple[str, str]
-MAX_POPS = (
-    5000  # a bound on the work for one word  # (observed, intended); equal strings for a plain copy
-)
+Op = tuple[str, str]  # (observed, intended); equal strings for a plain copy
+MAX_POPS = 1500  # a bound on the work for one word
 
 
 @dataclass(frozen=True)

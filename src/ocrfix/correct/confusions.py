@@ -58,14 +58,17 @@ class Channel:
             rules[observed].append((intended, cost))
         return Channel(dict(rules), dict(self.keep), max(self.longest, other.longest))
 
-    def with_profile(self, learned: dict[tuple[str, str], float]) -> Channel:
-        """A channel where the document's own frequent mistakes are cheap.
+    def with_profile(
+        self, learned: dict[tuple[str, str], float], keep_table: bool = True
+    ) -> Channel:
+        """A channel where the document's own frequent mistakes are cheap (and, without
+        ``keep_table``, the only ones).
 
         ``learned`` maps ``(observed, intended)`` to the probability that ``observed`` in
         this document stands for ``intended``.
         """
         rules: dict[str, list[tuple[str, float]]] = defaultdict(list)
-        for observed, options in self.rules.items():
+        for observed, options in self.rules.items() if keep_table else ():
             rules[observed].extend(options)
         mistaken: dict[str, float] = defaultdict(float)
         for (observed, intended), p in learned.items():

@@ -59,6 +59,7 @@ JOINABLE = zipf_to_logp(2.0)  # a joined or split word must be at least this fre
 MAX_JOIN_REPAIR = 3.0  # ... and need at most this much repair besides the join
 MAX_JOINED = 18  # longer joined strings are not searched
 DOMAIN_EDIT_COST = 3.0  # one edit between an unknown word and a domain name or term
+LEARN_SAMPLE = 500  # the most frequent suspicious words a profile is learned from
 DOC_WEIGHT = 0.05  # how much a word's use elsewhere in the document counts
 DOC_PRIOR = 1000  # ... smoothed as if the document had this many more words
 
@@ -125,7 +126,7 @@ class Document:
     def __init__(self, corrector: Corrector, raw: str, confidences: dict[int, float]) -> None:
         self.lexicon = corrector.lexicon
         self.settings = corrector.settings
-        self.base_channel = self.channel = corrector.channel
+        self.base_channel = self.channel = self.profile_channel = corrector.channel
         self.shared_cache = corrector.search_cache
         self.rejected = corrector.rejected
         self.raw = raw
@@ -212,11 +213,13 @@ class Document:
             generic = 0  # a name in a clean text: only the OCR rules, no free edits
         else:
             generic = 1
-        key = (observed, generic, rules_only)
+        # a word the lexicon trusts is only read otherwise through the document's profile
+        channel = self.profile_channel if trusted else self.channel
+        key = (observed, generic, rules_only, trusted)
         cache = self._cache if self.profile else self.shared_cache
         if key not in cache:
             budget = min(12.0, 4.0 + 0.6 * len(observed)) + 2.5 * junk
-            found = cand.search(observed, self.lexicon, self.channel, budget, 40, generic)
+            found = cand.search(observed, self.lexicon, channel, budget, 40, generic)
             if not rules_only:
                 found = found + self.domain_candidates(observed, found)
             cache[key] = found
@@ -294,9 +297,10 @@ class Document:
         words = [c.lower for c in self.chunks if c.core]
         self.n_words = max(len(words), 1)
         suspicious = self.suspicious_types()
+        sample = dict(suspicious.most_common(LEARN_SAMPLE))  # plenty for the statistics
         for _ in range(rounds):
             repairs = []
-            for w, n in suspicious.items():
+            for w, n in sample.items():
                 best, gain, margin = self.context_free_best(w)
                 if best != w and gain >= self.settings.auto_gain and margin >= 1.0:
                     ops = next(c.ops for c in self.candidates(w) if c.word == best)
@@ -306,9 +310,12 @@ class Document:
                 break
             self.profile = profile
             self.channel = self.base_channel.with_profile(profile) if profile else self.base_channel
+            self.profile_channel = self.base_channel.with_profile(profile, keep_table=False)
             self._cache.clear()
         repaired = set()
         for w in suspicious:
+            if not self.lexicon.knows(w):
+                continue  # only known words are counted below
             best, gain, _ = self.context_free_best(w)
             if best != w and gain >= self.settings.auto_gain:
                 repaired.add(w)
