@@ -30,6 +30,7 @@ bench: setup
 	$(BIN)/python bench/foundation.py
 	$(BIN)/python bench/scans.py
 	$(BIN)/python bench/review.py
+	$(BIN)/python bench/archive.py
 
 samples: setup
 	$(BIN)/python scripts/make_samples.py --out raw_scans

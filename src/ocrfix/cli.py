@@ -10,6 +10,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from ocrfix import __version__
 from ocrfix.ingest import InputError, find_inputs, read_text
@@ -79,6 +80,50 @@ Filters: lowest confidence first, by rule, undecided only.
 Each decision is written to suggestions.csv at once (atomically): stopping the server or
 closing the browser loses nothing. Open the address printed at start: it carries the
 session token, without which no decision is accepted. Ctrl-C stops the server.
+"""
+
+EXPORT_HELP = """\
+Put the documents of CORRECTIONS (all, or the DOCs named) into the reading archive
+ARCHIVE_DIR:
+  texts/<slug>.md    YAML front matter (title, author, date, source file and SHA-256,
+                     pages, ocrfix version, counts of auto / accepted / rejected / edited
+                     changes, reviewed) and the final text in paragraphs, page breaks
+                     as <!-- page N -->
+  texts/<slug>.txt   the final text exactly, as `ocrfix apply` makes it
+  versions/<slug>/   every version, vN.md and vN.txt, kept for good
+  catalog.sqlite     documents, versions and a full-text index (`ocrfix archive search`)
+
+Only reviewed documents go, unless --include-unreviewed (they are marked reviewed:
+false). A document is reviewed when every suggestion that ocrfix did not apply on its
+own has a decision; the changes it applied count as kept unless rejected.
+
+Fields come from metadata.csv in the input's folder (a `file` column with the input's
+name, one column per field), then STEM.meta.yaml and NAME.meta.yaml beside the input
+(report.meta.yaml, report.pdf.meta.yaml), then --set (for every document); otherwise the
+title is the first heading-like line and the date a dateline near the top. A document
+keeps its slug for good.
+
+Exporting again writes nothing when nothing changed; a changed text or front matter
+becomes a new version, the old one kept. Two exports at once take turns; an export
+stopped midway is tidied up by the next one.
+
+Exit status: 0 when every document was exported, unchanged or left out as unreviewed;
+1 when any was refused.
+"""
+
+SEARCH_HELP = """\
+Search the current text of every document in ARCHIVE_DIR, best matches first (BM25; a
+match in the title counts most), each with a snippet, matches in [brackets].
+
+  revolution               a word (also revolutions: words are stemmed)
+  "workers' state"         a phrase
+  bureau*                  words that begin so
+  lenin NOT stalin         AND, OR, NOT, parentheses, NEAR(a b, 5)
+  title:betrayed           in one column: title, author or body
+
+A word with a hyphen, apostrophe or dot (counter-revolution) is searched as a phrase.
+Exit status: 0 (also when nothing matches), 1 when there is no archive, 2 for a query
+that cannot be read.
 """
 
 
@@ -229,7 +274,62 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("--json", action="store_true", help="print JSON instead of a table")
     evaluate.set_defaults(handler=cmd_eval)
+    add_archive_commands(commands)
     return parser
+
+
+def add_archive_commands(commands) -> None:
+    """``ocrfix export`` and ``ocrfix archive search|list``."""
+    export = commands.add_parser(
+        "export",
+        help="put reviewed documents into the reading archive",
+        description=EXPORT_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    export.add_argument(
+        "corrections", type=Path, metavar="CORRECTIONS", help="output of ocrfix run"
+    )
+    export.add_argument("docs", nargs="*", metavar="DOC", help="document folders (default: all)")
+    export.add_argument(
+        "--archive", type=Path, required=True, metavar="ARCHIVE_DIR", help="the archive folder"
+    )
+    export.add_argument(
+        "--include-unreviewed",
+        action="store_true",
+        help="export documents with undecided suggestions too, marked reviewed: false",
+    )
+    export.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="FIELD=VALUE",
+        help="set a field (title, author, date, …) of every document exported; may be "
+        "repeated (for one document, use metadata.csv or NAME.meta.yaml)",
+    )
+    export.set_defaults(handler=cmd_export)
+
+    archive = commands.add_parser("archive", help="search and list the reading archive")
+    actions = archive.add_subparsers(dest="archive_command", required=True, metavar="ACTION")
+    search = actions.add_parser(
+        "search",
+        help="full-text search, best matches first, with snippets",
+        description=SEARCH_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    search.add_argument("archive", type=Path, metavar="ARCHIVE_DIR")
+    search.add_argument("query", metavar="QUERY", help="words, phrases, prefixes (see above)")
+    search.add_argument(
+        "--limit", type=int, default=10, help="results at most (default: %(default)s)"
+    )
+    search.set_defaults(handler=cmd_archive_search)
+    listing = actions.add_parser(
+        "list",
+        help="the documents of the archive",
+        description="Slug, title, author, date, version, reviewed and pages of every "
+        "document in ARCHIVE_DIR.",
+    )
+    listing.add_argument("archive", type=Path, metavar="ARCHIVE_DIR")
+    listing.set_defaults(handler=cmd_archive_list)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -454,6 +554,126 @@ def cmd_eval(args: argparse.Namespace) -> int:
             f"note: {len(missing)} document(s) without ground truth: " + ", ".join(missing[:5]),
             markup=False,
         )
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """``ocrfix export``: documents into the archive, a table of what became of each."""
+    from ocrfix.archive.catalog import ArchiveError
+    from ocrfix.archive.export import NEW, REFUSED, UNCHANGED, UNREVIEWED, VERSION, export
+    from ocrfix.archive.metadata import MetadataError, parse_assignment
+    from ocrfix.review.decisions import DecisionError
+
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    try:
+        overrides = dict(parse_assignment(a) for a in args.set)
+    except MetadataError as exc:
+        err.print(f"error: {exc}", markup=False)
+        return EXIT_USAGE
+    try:
+        result = export(
+            args.corrections,
+            args.archive,
+            args.docs,
+            include_unreviewed=args.include_unreviewed,
+            overrides=overrides,
+            on_wait=lambda: err.print("waiting for another export of this archive…"),
+        )
+    except (DecisionError, ArchiveError, OSError) as exc:
+        err.print(f"error: {exc}", markup=False)
+        return EXIT_FAILED
+    for line in result.tidied:
+        err.print(f"tidied: {line}", markup=False)
+    table = Table(title=f"ocrfix export → {args.archive}")
+    for column in ("document", "slug", "status", "version", "reviewed"):
+        table.add_column(column, justify="right" if column == "version" else "left")
+    for o in result.outcomes:
+        for note in o.notes:
+            err.print(f"note: {o.doc}: {note}", markup=False)
+        if o.error:
+            err.print(f"error: {o.error}", markup=False)
+        status = f"{o.status} ({o.change})" if o.change else o.status
+        version = str(o.version) if o.version else ""
+        reviewed = "" if o.status == REFUSED else ("yes" if o.reviewed else "no")
+        table.add_row(o.doc, o.slug, status, version, reviewed)
+    Console().print(table)
+    count = {s: sum(o.status == s for o in result.outcomes) for s in (NEW, VERSION, UNCHANGED)}
+    left_out = sum(o.status == UNREVIEWED for o in result.outcomes)
+    summary = (
+        f"{count[NEW]} new, {count[VERSION]} new version(s), {count[UNCHANGED]} unchanged, "
+        f"{len(result.refused)} refused in {result.seconds:.2f} s"
+    )
+    if left_out:
+        summary += f"; {left_out} not reviewed, left out (--include-unreviewed takes them)"
+    Console(soft_wrap=True).print(summary, markup=False)
+    return EXIT_FAILED if result.refused else EXIT_OK
+
+
+def cmd_archive_search(args: argparse.Namespace) -> int:
+    """``ocrfix archive search``: ranked documents with a snippet each."""
+    from ocrfix.archive.catalog import ArchiveError, QueryError, open_catalog, search
+
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    if args.limit < 1:
+        err.print("error: --limit must be at least 1")
+        return EXIT_USAGE
+    try:
+        conn = open_catalog(args.archive)
+    except ArchiveError as exc:
+        err.print(f"error: {exc}", markup=False)
+        return EXIT_FAILED
+    try:
+        hits = search(conn, args.query, args.limit)
+    except QueryError as exc:
+        err.print(f"error: {exc}", markup=False)
+        return EXIT_USAGE
+    finally:
+        conn.close()
+    if not hits:
+        Console(soft_wrap=True).print(f"No document matches {args.query}", markup=False)
+        return EXIT_OK
+    table = Table(title=f"{args.query} in {args.archive}")
+    table.add_column("#", justify="right")
+    table.add_column("title", ratio=2)
+    table.add_column("slug", ratio=2, overflow="fold")
+    table.add_column("snippet", ratio=5)
+    for hit in hits:
+        snippet = Text()
+        for piece, match in hit.parts():
+            snippet.append(f"[{piece}]" if match else piece, style="bold yellow" if match else "")
+        table.add_row(str(hit.rank), Text(hit.title), Text(hit.slug), snippet)
+    Console().print(table)
+    return EXIT_OK
+
+
+def cmd_archive_list(args: argparse.Namespace) -> int:
+    """``ocrfix archive list``: every document of an archive."""
+    from ocrfix.archive.catalog import ArchiveError, documents, open_catalog
+
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    try:
+        conn = open_catalog(args.archive)
+    except ArchiveError as exc:
+        err.print(f"error: {exc}", markup=False)
+        return EXIT_FAILED
+    try:
+        rows = documents(conn)
+    finally:
+        conn.close()
+    table = Table(title=f"{args.archive}: {len(rows)} document(s)")
+    for column in ("slug", "title", "author", "date", "version", "reviewed", "pages"):
+        table.add_column(column, justify="right" if column in ("version", "pages") else "left")
+    for row in rows:
+        table.add_row(
+            Text(row["slug"]),
+            Text(row["title"]),
+            Text(row["author"] or ""),
+            row["date"] or "",
+            str(row["version"]),
+            "yes" if row["reviewed"] else "no",
+            str(row["pages"]),
+        )
+    Console().print(table)
     return EXIT_OK
 
 

@@ -73,8 +73,20 @@ def find_inputs(paths: Iterable[Path], exclude: Path | None = None) -> Found:
             raise InputError(path, "no such file or folder")
         candidates = [path] if path.is_file() else _walk(path, excluded)
         for f in candidates:
+            if is_sidecar(f):
+                continue  # metadata for the archive, not an input
             (files if f.suffix.lower() in SUPPORTED_SUFFIXES else unsupported).add(f)
     return Found(tuple(sorted(files)), tuple(sorted(unsupported)))
+
+
+def is_sidecar(path: Path) -> bool:
+    """``metadata.csv`` or ``NAME.meta.yaml``: a scans folder's metadata for the archive.
+
+    >>> is_sidecar(Path("scans/metadata.csv")), is_sidecar(Path("a.meta.yaml"))
+    (True, True)
+    """
+    name = path.name.lower()
+    return name == "metadata.csv" or name.endswith((".meta.yaml", ".meta.yml"))
 
 
 def _walk(folder: Path, excluded: Path | None) -> list[Path]:
