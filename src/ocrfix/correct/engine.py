@@ -59,6 +59,11 @@ JOINABLE = zipf_to_logp(2.0)  # a joined or split word must be at least this fre
 MAX_JOIN_REPAIR = 3.0  # ... and need at most this much repair besides the join
 MAX_JOINED = 18  # longer joined strings are not searched
 DOMAIN_EDIT_COST = 3.0  # one edit between an unknown word and a domain name or term
+# two-letter words too common to be the tail of a split word (unlike "ic" or "ty")
+COMMON_SHORT = frozenset({
+    "of", "to", "in", "is", "it", "be", "as", "at", "by", "or", "on", "an",
+    "we", "he", "me", "my", "no", "so", "up", "us", "do", "go", "if", "am",
+})  # fmt: skip
 LEARN_SAMPLE = 500  # the most frequent suspicious words a profile is learned from
 DOC_WEIGHT = 0.05  # how much a word's use elsewhere in the document counts
 DOC_PRIOR = 1000  # ... smoothed as if the document had this many more words
@@ -421,12 +426,15 @@ class Document:
             return False
         if chunk.lead[-1:] in LEAD_JUNK_SET or chunk.trail[:1] in TRAIL_JUNK_SET:
             return False
-        if chunk.trail == "-" or not LETTERS_ONLY.fullmatch(chunk.core):
+        core = chunk.core
+        if chunk.trail == "-" or not (core.isalpha() or LETTERS_ONLY.fullmatch(core)):
             return False
-        if fix_case_noise(chunk.core) != chunk.core:
+        usual_case = core.islower() or core.isupper() or core[1:].islower()
+        if not usual_case and fix_case_noise(core) != core:
             return False
         nxt = self.chunks[i + 1] if i + 1 < len(self.chunks) else None
-        if nxt is not None and nxt.core and self.is_fragment(nxt):
+        short_word = nxt is not None and nxt.lower in COMMON_SHORT and not nxt.lead
+        if nxt is not None and nxt.core and self.is_fragment(nxt) and not short_word:
             return False
         if len(chunk.core) <= 2 and nxt is not None and not self.is_trusted(nxt.lower):
             return False  # wi thout: a short word may be a piece of the next one
