@@ -606,6 +606,8 @@ class Document:
     def is_known_change(self, core: str, best: str, reading: Reading) -> bool:
         """A change of a word the lexicon trusts, not explained by the document's profile
         alone: such changes need more evidence."""
+        if reading.observed != core:
+            return False  # letter-like junk glued to the word (u[, $e): damage, not a word
         if self.profile and not self.lexicon.knows(core):
             return False  # a damaged document: unknown words are its damage
         name_like = reading.model[:1].isupper() and not self.lexicon.knows(core)
