@@ -19,6 +19,12 @@ from ocrfix.report import write_report
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
+
+def error_console() -> Console:
+    """Standard error, one message per line, never wrapped or highlighted."""
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
 RUN_HELP = """\
 Read every input and write, for each document, a folder OUT/<name>/ with:
   raw.txt          what Tesseract (or the .txt input) said, never changed
@@ -335,7 +341,7 @@ def add_archive_commands(commands) -> None:
 def cmd_run(args: argparse.Namespace) -> int:
     """``ocrfix run``: the batch, with a progress bar, a summary table and report.html."""
     out_console = Console(quiet=args.quiet)
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    err = error_console()
     if args.jobs < 1:
         err.print("error: --jobs must be at least 1")
         return EXIT_USAGE
@@ -384,7 +390,7 @@ def cmd_lexicon_build(args: argparse.Namespace) -> int:
     """``ocrfix lexicon build``: harvest names and terms from clean text."""
     from ocrfix.correct.lexicon import harvest_terms, write_word_list
 
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    err = error_console()
     try:
         found = find_inputs(args.corpus)
     except InputError as exc:
@@ -414,7 +420,7 @@ def cmd_apply(args: argparse.Namespace) -> int:
     from ocrfix.review.decisions import DecisionError, apply_document, document_folders
     from ocrfix.review.learn import learn
 
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    err = error_console()
     try:
         folders = document_folders(args.corrections, args.docs)
     except DecisionError as exc:
@@ -450,7 +456,7 @@ def cmd_learn(args: argparse.Namespace) -> int:
     from ocrfix.review.decisions import DecisionError, document_folders
     from ocrfix.review.learn import learn
 
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    err = error_console()
     try:
         folders = document_folders(args.corrections, args.docs)
     except DecisionError as exc:
@@ -479,7 +485,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     from ocrfix.review.decisions import DecisionError
     from ocrfix.review.server import LOOPBACK, make_server
 
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    err = error_console()
     try:
         server = make_server(args.corrections, args.host, args.port)
     except DecisionError as exc:
@@ -504,7 +510,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     """``ocrfix eval``: CER, WER and false alarms of a run against ground truth."""
     from ocrfix.evaluate import evaluate, to_json
 
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    err = error_console()
     for folder in (args.out_dir, args.gt):
         if not folder.is_dir():
             err.print(f"error: {folder}: no such folder", markup=False)
@@ -564,7 +570,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from ocrfix.archive.metadata import MetadataError, parse_assignment
     from ocrfix.review.decisions import DecisionError
 
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    err = error_console()
     try:
         overrides = dict(parse_assignment(a) for a in args.set)
     except MetadataError as exc:
@@ -613,7 +619,7 @@ def cmd_archive_search(args: argparse.Namespace) -> int:
     """``ocrfix archive search``: ranked documents with a snippet each."""
     from ocrfix.archive.catalog import ArchiveError, QueryError, open_catalog, search
 
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    err = error_console()
     if args.limit < 1:
         err.print("error: --limit must be at least 1")
         return EXIT_USAGE
@@ -650,7 +656,7 @@ def cmd_archive_list(args: argparse.Namespace) -> int:
     """``ocrfix archive list``: every document of an archive."""
     from ocrfix.archive.catalog import ArchiveError, documents, open_catalog
 
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    err = error_console()
     try:
         conn = open_catalog(args.archive)
     except ArchiveError as exc:
