@@ -191,3 +191,14 @@ def test_eval_reports_error_reduction_and_false_alarms(tmp_path, capsys):
     assert total["char_errors_raw"] > 0 and total["char_errors_clean"] == 0
     assert total["error_reduction"] == pytest.approx(1.0)
     assert total["false_alarms"] == 0 and total["correct_words"] >= 9
+
+
+def test_ordinary_conventions_of_clean_text_are_left_alone():
+    raw = (
+        "Each Contribution(s) and License(s) may include a PostScript file, sent at 8pm on "
+        "the 5th of May in the 1930s by McDonald.\n"
+    )
+    assert clean(raw) == raw
+    document = engine.Document(engine.default_corrector(), raw * 5, {})
+    document.learn()
+    assert document.profile == {}

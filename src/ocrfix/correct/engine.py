@@ -21,6 +21,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import regex
 from rapidfuzz import process as rf_process
 from rapidfuzz.distance import Levenshtein
 
@@ -64,6 +65,7 @@ COMMON_SHORT = frozenset({
     "of", "to", "in", "is", "it", "be", "as", "at", "by", "or", "on", "an",
     "we", "he", "me", "my", "no", "so", "up", "us", "do", "go", "if", "am",
 })  # fmt: skip
+OPTIONAL_PLURAL = regex.compile(r"\p{L}\((?:s|es)$")  # Contribution(s): not junk
 LEARN_SAMPLE = 500  # the most frequent suspicious words a profile is learned from
 DOC_WEIGHT = 0.05  # how much a word's use elsewhere in the document counts
 DOC_PRIOR = 1000  # ... smoothed as if the document had this many more words
@@ -293,6 +295,7 @@ class Document:
             and WORDLIKE.fullmatch(c.lower)
             and not self.is_trusted(c.lower)
             and 3 * sum(ch.isdigit() for ch in c.core) <= len(c.core)
+            and not OPTIONAL_PLURAL.search(c.core)
         )
 
     def learn(self, rounds: int = 3) -> None:
@@ -464,7 +467,7 @@ class Document:
         """Keep or replace one chunk: its core, or the parts of a core with inner breaks
         (``counter-revolulionories``, ``up.Mensheviks``, ``CivilWor``)."""
         core = chunk.core
-        if not core or any(ch in chunk.text for ch in "/@=_#"):
+        if not core or any(ch in chunk.text for ch in "/@=_#") or OPTIONAL_PLURAL.search(core):
             return None
         number = as_year(core)
         if number:
@@ -474,6 +477,9 @@ class Document:
         ):
             return None
         breaks = [m.start() for m in INNER_BREAK.finditer(core)]
+        if not self.profile:  # PostScript, McDonald: a capital inside is split off only
+            # in a damaged document
+            breaks = [b for b in breaks if not core[b].isupper() or not core[b - 1].isalpha()]
         if not breaks or self.is_trusted(chunk.lower):
             return self.decide_core(chunk, previous, following)
         return self.decide_parts(chunk, breaks, previous, following)

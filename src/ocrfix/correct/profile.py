@@ -16,6 +16,8 @@ from ocrfix.correct.candidates import Op
 MIN_TYPES = 3  # an edit must repair at least this many different words
 MIN_SHARE = 0.02  # ... and stand for this share of its observed side's occurrences
 PRIOR_COUNT = 4.0  # smoothing: occurrences added to the denominator
+# Ordinary punctuation inside a word says nothing of how the page's letters were read.
+PUNCTUATION = frozenset("()'\".,;:-’")
 
 
 def occurrences(words: Iterable[str], piece: str) -> int:
@@ -39,7 +41,7 @@ def learn(repairs: Iterable[tuple[str, int, list[Op]]], words: list[str]) -> dic
     tokens: Counter[Op] = Counter()
     for _word, count, ops in repairs:
         for op in set(ops):
-            if op[0] and op[0] != op[1]:
+            if op[0] and op[0] != op[1] and not set(op[0]) <= PUNCTUATION:
                 types[op] += 1
                 tokens[op] += count * ops.count(op)
     profile: dict[Op, float] = {}
