@@ -76,6 +76,7 @@ class Settings:
     """Thresholds of the corrector, in nats of evidence."""
 
     auto_gain: float = 3.0  # a change is applied when it beats keeping the word by this much
+    auto_gain_damaged: float = 2.0  # ... in a document whose profile shows it damaged
     auto_gain_known: float = 7.0  # ... when the word is a known one (real-word errors)
     suggest_gain: float = 1.0  # below this, no suggestion at all
     auto_margin: float = 1.0  # ... and the runner-up must be this far behind
@@ -345,6 +346,8 @@ class Document:
             if (original, c.replacement) in self.rejected:
                 continue
             threshold = self.settings.auto_gain_known if c.known else self.settings.auto_gain
+            if self.profile and not c.known:  # the profile is evidence of damage
+                threshold = self.settings.auto_gain_damaged
             auto = c.gain >= threshold and c.margin >= self.settings.auto_margin
             score = 1 / (1 + math.exp(-(c.gain - threshold)))
             out.append(
