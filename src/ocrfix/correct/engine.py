@@ -346,9 +346,10 @@ class Document:
             if (original, c.replacement) in self.rejected:
                 continue
             threshold = self.settings.auto_gain_known if c.known else self.settings.auto_gain
+            margin = self.settings.auto_margin
             if self.profile and not c.known:  # the profile is evidence of damage
-                threshold = self.settings.auto_gain_damaged
-            auto = c.gain >= threshold and c.margin >= self.settings.auto_margin
+                threshold, margin = self.settings.auto_gain_damaged, self.settings.auto_margin / 2
+            auto = c.gain >= threshold and c.margin >= margin
             score = 1 / (1 + math.exp(-(c.gain - threshold)))
             out.append(
                 Suggestion(
