@@ -59,7 +59,7 @@ TRUSTED = zipf_to_logp(3.0)  # words this frequent are not searched without a pr
 JOINABLE = zipf_to_logp(2.0)  # a joined or split word must be at least this frequent
 MAX_JOIN_REPAIR = 3.0  # ... and need at most this much repair besides the join
 MAX_JOINED = 18  # longer joined strings are not searched
-DOMAIN_EDIT_COST = 3.0  # one edit between an unknown word and a domain name or term
+DOMAIN_EDIT_COST = 2.0  # one edit between an unknown word and a domain name or term
 # two-letter words too common to be the tail of a split word (unlike "ic" or "ty")
 COMMON_SHORT = frozenset({
     "of", "to", "in", "is", "it", "be", "as", "at", "by", "or", "on", "an",
