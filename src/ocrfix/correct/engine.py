@@ -54,7 +54,7 @@ from ocrfix.correct.tokens import (
 )
 from ocrfix.suggestion import Suggestion
 
-JUNK_KEEP_COST = 3.0  # what keeping letter-like junk in or beside a word costs
+JUNK_KEEP_COST = 4.0  # what keeping letter-like junk in or beside a word costs
 TRUSTED = zipf_to_logp(3.0)  # words this frequent are not searched without a profile
 JOINABLE = zipf_to_logp(1.5)  # a joined or split word must be at least this frequent
 MAX_JOIN_REPAIR = 3.0  # ... and need at most this much repair besides the join
