@@ -23,17 +23,15 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import fcntl
 import io
 import itertools
-import os
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ocrfix.fsio import atomic_write_text
+from ocrfix.fsio import atomic_write_text, folder_lock
 from ocrfix.review.table import COLUMNS
 from ocrfix.suggestion import Suggestion, apply
 
@@ -396,14 +394,8 @@ def locked(folder: Path) -> Iterator[None]:
     key = folder.resolve()
     with _thread_locks_guard:
         lock = _thread_locks.setdefault(key, threading.Lock())
-    with lock:
-        fd = os.open(key, os.O_RDONLY)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            yield
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-            os.close(fd)
+    with lock, folder_lock(key):
+        yield
 
 
 def set_decisions(

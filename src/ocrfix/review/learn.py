@@ -20,20 +20,18 @@ kept. All files are written atomically, under a lock on the folder.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import math
-import os
 import string
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
 
 from ocrfix import userdata
-from ocrfix.fsio import atomic_write_text
+from ocrfix.fsio import atomic_write_text, folder_lock
 from ocrfix.review.decisions import ACCEPT, EDIT, REJECT, DecisionError, Row, load
 
 PRIOR = 4.0  # pseudo-count of "no confusion" against which accepted corrections are weighed
@@ -237,17 +235,6 @@ def render(learned: Learned) -> dict[str, str | None]:
     }
 
 
-@contextlib.contextmanager
-def _locked(folder: Path) -> Iterator[None]:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        os.close(fd)
-
-
 def document_key(folder: Path) -> str:
     """The ledger key of a document: its input's SHA-256, else its folder's path."""
     with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
@@ -294,7 +281,7 @@ def learn(folders: Iterable[Path], data: Path | None = None) -> LearnResult:
         result.rejected += sum(r.decision == REJECT for r in table.rows)
         empty = not any(found.values())
         updates[document_key(folder)] = None if empty else {"source": str(folder), **found}
-    with _locked(data):
+    with folder_lock(data):
         ledger_file = data / userdata.ledger_path().name
         try:
             ledger = json.loads(ledger_file.read_text("utf-8"))["documents"]
