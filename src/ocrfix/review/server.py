@@ -34,6 +34,7 @@ import secrets
 import socket
 import sys
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -309,10 +310,11 @@ class Handler(BaseHTTPRequestHandler):
 
     # -- GET
 
-    def do_GET(self) -> None:
+    def answer(self, route: Callable[[], None]) -> None:
+        """Check the Host header and run ``route``; every failure becomes an HTTP error."""
         try:
             self.check_host()
-            self.route_get()
+            route()
         except Refused as exc:
             self.refuse(exc)
         except DecisionError as exc:
@@ -321,6 +323,9 @@ class Handler(BaseHTTPRequestHandler):
             reason = f"{type(exc).__name__}: {exc}"
             sys.stderr.write(f"error: {self.command} {self.path}: {reason}\n")
             self.refuse(Refused(HTTPStatus.INTERNAL_SERVER_ERROR, reason))
+
+    def do_GET(self) -> None:
+        self.answer(self.route_get)
 
     do_HEAD = do_GET
 
@@ -348,24 +353,17 @@ class Handler(BaseHTTPRequestHandler):
     # -- POST
 
     def do_POST(self) -> None:
-        try:
-            self.check_host()
-            body = self.read_body()
-            path = urlsplit(self.path).path
-            if path == "/api/decide":
-                self.decide(check_fields(body, {"doc": str, "id": int, "decision": str}))
-            elif path == "/api/accept-all":
-                self.accept_all(check_fields(body, {"doc": str, "id": int}))
-            else:
-                raise Refused(HTTPStatus.NOT_FOUND, "not found")
-        except Refused as exc:
-            self.refuse(exc)
-        except DecisionError as exc:
-            self.refuse(Refused(HTTPStatus.CONFLICT, str(exc)))
-        except Exception as exc:  # a bug or a full disk: say so, and keep serving
-            reason = f"{type(exc).__name__}: {exc}"
-            sys.stderr.write(f"error: {self.command} {self.path}: {reason}\n")
-            self.refuse(Refused(HTTPStatus.INTERNAL_SERVER_ERROR, reason))
+        self.answer(self.route_post)
+
+    def route_post(self) -> None:
+        body = self.read_body()
+        path = urlsplit(self.path).path
+        if path == "/api/decide":
+            self.decide(check_fields(body, {"doc": str, "id": int, "decision": str}))
+        elif path == "/api/accept-all":
+            self.accept_all(check_fields(body, {"doc": str, "id": int}))
+        else:
+            raise Refused(HTTPStatus.NOT_FOUND, "not found")
 
     def read_body(self) -> object:
         """The checked JSON body of a state-changing request."""
