@@ -415,16 +415,25 @@ def cmd_lexicon_build(args: argparse.Namespace) -> int:
     return EXIT_OK if len(texts) == len(files) else EXIT_FAILED
 
 
+def chosen_documents(args: argparse.Namespace, err: Console) -> list[Path] | None:
+    """The document folders ``apply`` or ``learn`` works on, or None (said why) if none."""
+    from ocrfix.review.decisions import DecisionError, document_folders
+
+    try:
+        return document_folders(args.corrections, args.docs)
+    except DecisionError as exc:
+        err.print(f"error: {exc}", markup=False)
+        return None
+
+
 def cmd_apply(args: argparse.Namespace) -> int:
     """``ocrfix apply``: final.txt of each document from its decisions, then learn."""
-    from ocrfix.review.decisions import DecisionError, apply_document, document_folders
+    from ocrfix.review.decisions import DecisionError, apply_document
     from ocrfix.review.learn import learn
 
     err = error_console()
-    try:
-        folders = document_folders(args.corrections, args.docs)
-    except DecisionError as exc:
-        err.print(f"error: {exc}", markup=False)
+    folders = chosen_documents(args, err)
+    if folders is None:
         return EXIT_FAILED
     table = Table(title="ocrfix apply")
     table.add_column("document")
@@ -453,14 +462,11 @@ def cmd_apply(args: argparse.Namespace) -> int:
 
 def cmd_learn(args: argparse.Namespace) -> int:
     """``ocrfix learn``: protected words, confusions and rejected pairs from decisions."""
-    from ocrfix.review.decisions import DecisionError, document_folders
     from ocrfix.review.learn import learn
 
     err = error_console()
-    try:
-        folders = document_folders(args.corrections, args.docs)
-    except DecisionError as exc:
-        err.print(f"error: {exc}", markup=False)
+    folders = chosen_documents(args, err)
+    if folders is None:
         return EXIT_FAILED
     result = learn(folders)
     print_learned(result, err)
