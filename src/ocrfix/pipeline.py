@@ -178,8 +178,14 @@ def assign_doc_ids(paths: Iterable[Path]) -> list[str]:
     return ids
 
 
-def plan(path: Path, doc_id: str, settings: Settings) -> DocJob:
-    """Check an input from its headers and describe the work; raises :class:`InputError`."""
+def plan(
+    path: Path, doc_id: str, settings: Settings, prints: dict[str, str] | None = None
+) -> DocJob:
+    """Check an input from its headers and describe the work; raises :class:`InputError`.
+
+    ``prints`` keeps the fingerprint of each kind of input for a batch, so the lexicons and
+    code behind it are hashed once, not once per document.
+    """
     kind = ingest.kind_of(path)
     pages = ingest.count_pages(path, settings.max_pixels)
     if kind != "text":
@@ -187,7 +193,10 @@ def plan(path: Path, doc_id: str, settings: Settings) -> DocJob:
             ocr.tesseract_version()
         except Exception:  # pytesseract raises its own not-found error
             raise InputError(path, "Tesseract is not installed (run `make setup`)") from None
-    return DocJob(path, doc_id, kind, pages, ingest.sha256_of(path), fingerprint(kind, settings))
+    prints = {} if prints is None else prints
+    if kind not in prints:
+        prints[kind] = fingerprint(kind, settings)
+    return DocJob(path, doc_id, kind, pages, ingest.sha256_of(path), prints[kind])
 
 
 def is_unchanged(job: DocJob, out: Path) -> bool:
@@ -425,9 +434,10 @@ def process_batch(
     result = BatchResult(unsupported=[str(p) for p in found.unsupported])
 
     work: list[DocJob] = []
+    prints: dict[str, str] = {}  # fingerprint by kind of input, for this batch
     for path, doc_id in zip(found.files, assign_doc_ids(found.files), strict=True):
         try:
-            job = plan(path, doc_id, settings)
+            job = plan(path, doc_id, settings, prints)
         except InputError as exc:
             result.outcomes.append(Outcome(str(path), doc_id, "failed", error=exc.reason))
             continue
