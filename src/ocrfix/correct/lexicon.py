@@ -25,7 +25,7 @@ import regex
 
 from ocrfix.fsio import atomic_write_bytes
 
-FORMAT = 5
+FORMAT = 6
 _PACKAGED = Path(__file__).resolve().parents[1] / "lexicons"  # inside a built wheel
 LEXICON_DIR = _PACKAGED if _PACKAGED.is_dir() else Path(__file__).resolve().parents[3] / "lexicons"
 # A word as the lexicon stores it: letters with inner apostrophes or hyphens.
@@ -49,7 +49,6 @@ class Lexicon:
     followers: dict[str, int]
     protected: frozenset[str] = frozenset()
     case_forms: dict[str, str] = field(default_factory=dict)
-    sources: dict[str, str] = field(default_factory=dict)
     sorted_words: list[str] = field(default_factory=list)
     domain_words: tuple[str, ...] = ()  # names and terms of the domain lexicons, lower case
 
@@ -209,7 +208,6 @@ def build(domain: list[Path], protected: list[Path]) -> Lexicon:
         dict(followers),
         frozenset(protected_words),
         case_forms,
-        {str(p): hashlib.sha256(p.read_bytes()).hexdigest()[:12] for p in [*domain, *protected]},
         domain_words=tuple(sorted(domain_words)),
     )
 
