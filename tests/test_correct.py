@@ -202,3 +202,32 @@ def test_ordinary_conventions_of_clean_text_are_left_alone():
     document = engine.Document(engine.default_corrector(), raw * 5, {})
     document.learn()
     assert document.profile == {}
+
+
+def test_stray_marks_beside_words_are_dropped():
+    raw = (
+        "Thus from. the point of view of six million .” Youth ‘constitute a block, "
+        "and The -debate went on in 'l940 and Government.. Then it ended.\n"
+    )
+    assert clean(raw) == (
+        "Thus from the point of view of six million.” Youth constitute a block, "
+        "and The debate went on in 1940 and Government. Then it ended.\n"
+    )
+
+
+def test_real_quotes_dots_and_dashes_are_kept():
+    raw = (
+        "He called it ‘the state\nof the whole people’: a phrase. It was made with. "
+        "Then - so... the 'good side' and the ‘bad side’ of it. In the '30s e.g. pre- and "
+        "post-war.\n"
+    )
+    assert clean(raw) == raw
+
+
+def test_a_rare_word_beside_a_fragment_is_joined_and_names_are_not():
+    assert clean("the people’s unders tanding of themselves") == (
+        "the people’s understanding of themselves"
+    )
+    assert clean("Yours, Ty Coon, President of Vice, runs the APIs.") == (
+        "Yours, Ty Coon, President of Vice, runs the APIs."
+    )

@@ -32,6 +32,7 @@ from ocrfix.correct import profile as prof
 from ocrfix.correct.confusions import Channel
 from ocrfix.correct.lexicon import OOV_LOGP, Lexicon, zipf_to_logp
 from ocrfix.correct.morphology import derived_logp
+from ocrfix.correct.punctuation import stray_punctuation
 from ocrfix.correct.tokens import (
     CLITICS,
     INNER_BREAK,
@@ -56,9 +57,11 @@ from ocrfix.suggestion import Suggestion
 
 JUNK_KEEP_COST = 4.0  # what keeping letter-like junk in or beside a word costs
 TRUSTED = zipf_to_logp(3.0)  # words this frequent are not searched without a profile
+TRUSTED_SHORT = zipf_to_logp(4.5)  # ... and two-letter words this frequent
 JOINABLE = zipf_to_logp(1.5)  # a joined or split word must be at least this frequent
 MAX_JOIN_REPAIR = 3.0  # ... and need at most this much repair besides the join
 MAX_JOINED = 18  # longer joined strings are not searched
+STRAY_GAIN = 4.0  # evidence of a stray mark found by a punctuation rule
 DOMAIN_EDIT_COST = 2.0  # one edit between an unknown word and a domain name or term
 # two-letter words too common to be the tail of a split word (unlike "ic" or "ty")
 COMMON_SHORT = frozenset({
@@ -155,7 +158,10 @@ class Document:
     # ------------------------------------------------------------ knowledge
 
     def is_trusted(self, word: str) -> bool:
-        return self.lexicon.logp.get(word, -math.inf) >= TRUSTED or self.lexicon.is_protected(word)
+        """Frequent enough not to be searched (two-letter strings must be very frequent:
+        wordfreq knows ``af`` and ``te`` from abbreviations and other languages)."""
+        floor = TRUSTED_SHORT if len(word) <= 2 else TRUSTED
+        return self.lexicon.logp.get(word, -math.inf) >= floor or self.lexicon.is_protected(word)
 
     def word_logp(self, word: str, observed: str | None = None) -> float:
         """ln P(word): the lexicon's (or, for an unknown word, that of the known word it is
@@ -226,7 +232,8 @@ class Document:
         key = (observed, generic, rules_only, trusted)
         cache = self._cache if self.profile else self.shared_cache
         if key not in cache:
-            budget = min(12.0, 4.0 + 0.6 * len(observed)) + 2.5 * junk
+            per_letter = 1.0 if self.profile else 0.6  # damage makes long repairs likely
+            budget = min(12.0, 4.0 + per_letter * len(observed)) + 2.5 * junk
             found = cand.search(observed, self.lexicon, channel, budget, 40, generic)
             if not rules_only:
                 found = found + self.domain_candidates(observed, found)
@@ -326,9 +333,17 @@ class Document:
             if not self.lexicon.knows(w):
                 continue  # only known words are counted below
             best, gain, _ = self.context_free_best(w)
-            if best != w and gain >= self.settings.auto_gain:
+            if best != w and gain >= self.change_threshold(w, best):
                 repaired.add(w)
         self.doc_counts = Counter(w for w in words if w not in repaired and self.lexicon.knows(w))
+
+    def change_threshold(self, word: str, best: str) -> float:
+        """The gain a change of the known ``word`` to ``best`` needs to be applied: a
+        real-word change not explained by the document's profile needs more evidence."""
+        reading = Reading(0, len(word), word, word)
+        if self.is_known_change(word, best, reading):
+            return self.settings.auto_gain_known
+        return self.settings.auto_gain_damaged if self.profile else self.settings.auto_gain
 
     # ------------------------------------------------------------ decisions
 
@@ -336,7 +351,7 @@ class Document:
         from ocrfix.text import layout_suggestions
 
         self.learn()
-        choices = self.margin_junk() + self.word_choices()
+        choices = self.margin_junk() + self.stray_marks() + self.word_choices()
         out: list[Suggestion] = []
         cursor = 0
         for c in sorted(choices, key=lambda c: (c.start, -c.end)):
@@ -392,6 +407,13 @@ class Document:
                 end += 1
             choices.append(Choice(chunk.start, end, "", "margin-junk", 6.0, 6.0))
         return choices
+
+    def stray_marks(self) -> list[Choice]:
+        """Specks read as punctuation beside words (see :mod:`ocrfix.correct.punctuation`)."""
+        return [
+            Choice(s.start, s.end, s.replacement, "stray-punct", STRAY_GAIN, STRAY_GAIN)
+            for s in stray_punctuation(self.raw, self.chunks)
+        ]
 
     def word_choices(self) -> list[Choice]:
         """Decisions for words, joined words and years, left to right."""
@@ -681,11 +703,12 @@ class Document:
     # ------------------------------------------------------------ joins
 
     def is_fragment(self, chunk: Chunk) -> bool:
-        """A piece of a word rather than a word: unknown, short, or rare and short."""
+        """A piece of a word rather than a word: unknown or all but unknown, short, or
+        rare and short."""
         core = chunk.lower
         return (
             len(core) <= 2
-            or not self.lexicon.knows(core)
+            or self.lexicon.logp.get(core, -math.inf) < JOINABLE
             or (len(core) <= 4 and not self.is_trusted(core))
         )
 
@@ -791,6 +814,8 @@ class Document:
             return None  # real words side by side
         if all(len(p) == 1 for p in parts):
             return None  # initials: C L R James
+        if any(c.core[:1].isupper() and not c.core.isupper() for c in group[1:]):
+            return None  # a capital starts a word: Ty Coon, Hong Kong
         crosses_line = "\n" in self.raw[group[0].end : group[-1].start]
         if crosses_line and not hyphen and any(self.is_trusted(p) for p in parts):
             return None  # across a line break only fragments are joined

@@ -18,7 +18,7 @@ LETTERS_ONLY = regex.compile(r"\p{L}+(?:['’]\p{L}+)*")
 INNER_BREAK = regex.compile(
     r"(?<=\p{L})-(?=\p{L})|(?<=\p{L}{2})[.;:](?=\p{Lu}\p{Ll})|(?<=\p{Ll}{2})(?=\p{Lu}\p{Ll})"
 )
-CASE_NOISE = regex.compile(r"(?<=\p{L})[OQIHJ](?=\p{Ll})")
+CASE_NOISE = regex.compile(r"(?<=\p{Ll}|^\p{Lu})[OQIHJ](?=\p{Ll})")  # not APIs
 ROMAN = regex.compile(r"[IVXLCDM]+")
 MARGIN_JUNK = frozenset({"I", "J", "|", "[", "]", "J'", "l", "!", "I'", "|'", "li"})
 CLITICS = frozenset({"s", "t", "ll", "re", "ve", "d", "m"})
@@ -128,7 +128,7 @@ def as_year(text: str) -> str | None:
 def fix_case_noise(core: str) -> str:
     """A capital the OCR put inside a lower-case word, lowered.
 
-    >>> fix_case_noise("dOctrine"), fix_case_noise("WOlfgang"), fix_case_noise("McCarthy")
-    ('doctrine', 'Wolfgang', 'McCarthy')
+    >>> [fix_case_noise(w) for w in ("dOctrine", "WOlfgang", "McCarthy", "APIs")]
+    ['doctrine', 'Wolfgang', 'McCarthy', 'APIs']
     """
     return CASE_NOISE.sub(lambda m: m.group().lower(), core)
