@@ -642,8 +642,10 @@ class Document:
             return False  # letter-like junk glued to the word (u[, $e): damage, not a word
         if self.profile and not self.lexicon.knows(core):
             return False  # a damaged document: unknown words are its damage
-        name_like = reading.model[:1].isupper() and not self.lexicon.knows(core)
-        if not self.lexicon.knows(core) and not name_like:
+        # a two-letter string wordfreq knows but does not trust (te, af) is no real word
+        known = self.lexicon.knows(core) if len(core) > 2 else self.is_trusted(core)
+        name_like = reading.model[:1].isupper() and not known
+        if not known and not name_like:
             return False
         if not self.profile:
             return True

@@ -55,7 +55,8 @@ def stray_punctuation(raw: str, chunks: list[Chunk]) -> list[Stray]:
 
 
 def detached_stop(raw: str, chunk: Chunk, previous: Chunk | None) -> list[Stray]:
-    """``million .”``: a full stop or comma standing alone after a word, on the same line.
+    """``million .”``: a full stop or comma standing alone after a word, on the same line
+    (dropped altogether after a sentence's end: ``clerks.” .``).
 
     >>> from ocrfix.correct.tokens import split_chunks
     >>> c = split_chunks("six million .” Then")
@@ -66,10 +67,15 @@ def detached_stop(raw: str, chunk: Chunk, previous: Chunk | None) -> list[Stray]
         return []
     if chunk.lead[0] not in ".," or chunk.lead[:3] == "...":
         return []
-    if not previous.core or previous.trail or not previous.core[-1:].isalpha():
+    if not previous.core or not previous.core[-1:].isalpha():
         return []
-    gap = raw[previous.end : chunk.start]
-    return [Stray(previous.end, chunk.start, "")] if gap == " " else []
+    if raw[previous.end : chunk.start] != " ":
+        return []
+    if not previous.trail:
+        return [Stray(previous.end, chunk.start, "")]
+    if chunk.text == "." and any(ch in ".?!" for ch in previous.trail):
+        return [Stray(previous.end, chunk.end, "")]  # clerks.” . : the sentence has ended
+    return []
 
 
 def doubled_stop(chunk: Chunk) -> list[Stray]:
