@@ -231,3 +231,13 @@ def test_a_rare_word_beside_a_fragment_is_joined_and_names_are_not():
     assert clean("Yours, Ty Coon, President of Vice, runs the APIs.") == (
         "Yours, Ty Coon, President of Vice, runs the APIs."
     )
+
+
+def test_commas_inside_words_and_lost_spaces_in_a_damaged_text():
+    raw = (
+        "The Bolsheviks held po,ver in Octobor. The workers ond soldiers held the copitol "
+        "ond the stotion, ond the increose.lndustriol output wos lorge. Stolin ond his "
+        "ollies wonted o lorge ormy ond o stote thot could hold the lond.\n"
+    )
+    out = clean(raw)
+    assert "held power in" in out and "increase. Industrial output" in out

@@ -39,6 +39,7 @@ from ocrfix.correct.tokens import (
     LEAD_JUNK,
     LEAD_JUNK_SET,
     LETTERS_ONLY,
+    LOST_SPACE,
     MARGIN_JUNK,
     ORDINAL,
     PARTS,
@@ -219,6 +220,8 @@ class Document:
             or self.derived_logp(observed) > OOV_LOGP  # counterposes, sacrilegiously
         )
         junk = sum(not (ch.isalpha() or ch in "'-") for ch in observed)
+        if junk >= 4 and 3 * junk > len(observed):
+            return []  # more junk than a word survives (ex,.,.rple)
         if rules_only:
             generic = 0
         elif junk or self.profile:
@@ -506,6 +509,8 @@ class Document:
         if not self.profile:  # PostScript, McDonald: a capital inside is split off only
             # in a damaged document
             breaks = [b for b in breaks if not core[b].isupper() or not core[b - 1].isalpha()]
+        else:  # ... where a capital after a stop may be misread too (increose.lndustriol)
+            breaks = sorted({*breaks, *(m.start() for m in LOST_SPACE.finditer(core))})
         if not breaks or self.is_trusted(chunk.lower):
             return self.decide_core(chunk, previous, following)
         return self.decide_parts(chunk, breaks, previous, following)
@@ -530,6 +535,8 @@ class Document:
             word = choice.replacement if choice else part
             if choice:
                 changed.append(choice)
+                if k and pieces[k - 1][2] == "." and word[:1].islower():
+                    word = word[:1].upper() + word[1:]  # beosrs.lhere: a new sentence
             spaced = sep in ".,;:" and sep and (k + 1 < len(pieces))
             if not sep and k + 1 < len(pieces):  # a capital inside: CivilWar
                 right = pieces[k + 1][1].lower()
@@ -540,7 +547,7 @@ class Document:
                 sep += " "
                 changed.append(Choice(begin, begin, "", "split", 5.0, 5.0))
             texts.append(word + sep)
-            prev = word.lower()
+            prev = None if sep.startswith(".") else word.lower()
         if not changed:
             return None
         rule = "split" if any(c.rule == "split" for c in changed) else "word"

@@ -11,13 +11,18 @@ CHUNK = regex.compile(r"\S+")
 PARTS = regex.compile(
     r"^(?P<lead>[^\p{L}\p{N}~]*)(?P<core>.*?)(?P<trail>[^\p{L}\p{N}~]*)$", regex.S
 )
-WORDLIKE = regex.compile(r"[\p{L}\d~'’!|\[\]{}$*&():;]*\p{L}[\p{L}\d~'’!|\[\]{}$*&():;]*")
+WORDLIKE = regex.compile(
+    r"(?![\p{L}\p{N}]{1,2}\.)"  # not an abbreviation (e.g, Ph.D)
+    r"[\p{L}\d~'’!|\[\]{}$*&():;,.\"]*\p{L}[\p{L}\d~'’!|\[\]{}$*&():;,.\"]*"
+)
 LETTERS_ONLY = regex.compile(r"\p{L}+(?:['’]\p{L}+)*")
 # Where a core may be cut into words: inner hyphens, lost spaces after punctuation, a
 # capital inside a word (``CivilWar``).
 INNER_BREAK = regex.compile(
     r"(?<=\p{L})-(?=\p{L})|(?<=\p{L}{2})[.;:](?=\p{Lu}\p{Ll})|(?<=\p{Ll}{2})(?=\p{Lu}\p{Ll})"
 )
+# ... and, in a damaged document, after a stop whatever the case (increose.lndustriol)
+LOST_SPACE = regex.compile(r"(?<=\p{L}{3})[.;:](?=\p{L}{3})")
 CASE_NOISE = regex.compile(r"(?<=\p{Ll}|^\p{Lu})[OQIHJ](?=\p{Ll})")  # not APIs
 ROMAN = regex.compile(r"[IVXLCDM]+")
 MARGIN_JUNK = frozenset({"I", "J", "|", "[", "]", "J'", "l", "!", "I'", "|'", "li"})
