@@ -60,7 +60,7 @@ JUNK_KEEP_COST = 4.0  # what keeping letter-like junk in or beside a word costs
 TRUSTED = zipf_to_logp(3.0)  # words this frequent are not searched without a profile
 TRUSTED_SHORT = zipf_to_logp(4.5)  # ... and two-letter words this frequent
 JOINABLE = zipf_to_logp(1.5)  # a joined or split word must be at least this frequent
-MAX_JOIN_REPAIR = 3.0  # ... and need at most this much repair besides the join
+MAX_JOIN_REPAIR = 5.0  # ... and need at most this much repair besides the join
 MAX_JOINED = 18  # longer joined strings are not searched
 STRAY_GAIN = 4.0  # evidence of a stray mark found by a punctuation rule
 DOMAIN_EDIT_COST = 2.0  # one edit between an unknown word and a domain name or term
@@ -510,10 +510,17 @@ class Document:
             # in a damaged document
             breaks = [b for b in breaks if not core[b].isupper() or not core[b - 1].isalpha()]
         else:  # ... where a capital after a stop may be misread too (increose.lndustriol)
-            breaks = sorted({*breaks, *(m.start() for m in LOST_SPACE.finditer(core))})
+            lost = [m.start() for m in LOST_SPACE.finditer(core) if self.splits_into_words(core, m)]
+            breaks = sorted({*breaks, *lost})
         if not breaks or self.is_trusted(chunk.lower):
             return self.decide_core(chunk, previous, following)
         return self.decide_parts(chunk, breaks, previous, following)
+
+    def splits_into_words(self, core: str, stop: regex.Match) -> bool:
+        """Whether the words on both sides of a stop inside ``core`` are (nearly) words."""
+        left = regex.split(r"[^\p{L}]", core[: stop.start()])[-1].lower()
+        right = regex.split(r"[^\p{L}]", core[stop.end() :])[0].lower()
+        return self.has_reading(left) and self.has_reading(right)
 
     def decide_parts(
         self, chunk: Chunk, breaks: list[int], previous: str | None, following: str | None
