@@ -674,8 +674,8 @@ class Document:
         core = chunk.lower
         if len(core) < 5 or self.lexicon.knows(core) or not LETTERS_ONLY.fullmatch(core):
             return None
-        if self.context_free_best(core)[1] >= self.settings.auto_gain:
-            return None  # one word, repaired
+        if "'" not in core and self.context_free_best(core)[1] >= self.settings.auto_gain:
+            return None  # one word, repaired (an apostrophe may be a misread space: a’more)
         best: tuple[str, float] | None = None
         for k in range(2, len(core) - 1):
             left, right = core[:k].rstrip("'"), core[k:].lstrip("'")
