@@ -197,6 +197,8 @@ class Document:
         score = self.next_logp(previous, word, observed)
         if following:
             score += self.lexicon.next_logp(word, following) - self.lexicon.word_logp(following)
+            if (word, following) not in self.lexicon.bigrams:
+                score += article_fit(word, following)
         return score
 
     # ------------------------------------------------------------ candidates
@@ -886,6 +888,24 @@ class Document:
             if end < len(self.raw) and self.raw[end] not in "\n\f":
                 text += "\n"
         return Choice(first.start, end, text, rule, gain, gain)
+
+
+def article_fit(word: str, following: str) -> float:
+    """What English spelling says of *a* or *an* before ``following`` where the bigrams are
+    silent: *an* goes before a vowel sound, *a* before a consonant (ln-odds, rough).
+
+    >>> article_fit("an", "orientation"), article_fit("an", "state"), article_fit("on", "it")
+    (1.0, -2.0, 0.0)
+    """
+    if word not in ("a", "an") or not following[:1].isalpha():
+        return 0.0
+    vowel = following[0] in "aeio" or (
+        following[0] == "u"
+        and not following.startswith(("uni", "use", "usu", "uti", "ura", "ure", "uro"))
+    )
+    if word == "an":
+        return 1.0 if vowel else -2.0
+    return -2.0 if vowel else 0.0
 
 
 def learned_sources() -> list[Path]:

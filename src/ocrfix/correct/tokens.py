@@ -21,8 +21,9 @@ LETTERS_ONLY = regex.compile(r"\p{L}+(?:['’]\p{L}+)*")
 INNER_BREAK = regex.compile(
     r"(?<=\p{L})-(?=\p{L})|(?<=\p{L}{2})[.;:](?=\p{Lu}\p{Ll})|(?<=\p{Ll}{2})(?=\p{Lu}\p{Ll})"
 )
-# ... and, in a damaged document, after a stop whatever the case (increose.lndustriol)
-LOST_SPACE = regex.compile(r"(?<=\p{L}{3})[.;:](?=\p{L}{3})")
+# ... and, in a damaged document, before a capital misread as a small letter
+# (increose.lndustriol, beosrs.lhere)
+LOST_SPACE = regex.compile(r"(?<=\p{L}{3})[.;:](?=[lij]\p{L}{2})")
 CASE_NOISE = regex.compile(r"(?<=\p{Ll}|^\p{Lu})[OQIHJ](?=\p{Ll})")  # not APIs
 ROMAN = regex.compile(r"[IVXLCDM]+")
 MARGIN_JUNK = frozenset({"I", "J", "|", "[", "]", "J'", "l", "!", "I'", "|'", "li"})
