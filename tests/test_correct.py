@@ -241,3 +241,12 @@ def test_commas_inside_words_and_lost_spaces_in_a_damaged_text():
     )
     out = clean(raw)
     assert "held power in" in out and "increase. Industrial output" in out
+
+
+def test_hyphenated_word_rejoined_over_margin_junk_and_a_blank_line():
+    raw = (
+        "I The union grew ond grew.\nI Then some oher Trotskyists copitu-\nI lote. All the "
+        "trode union octivi-\n\nty wos ended.\n| Tlre end ond the rest.\n"
+    )
+    out = clean(raw)
+    assert "capitulate." in out and "activity" in out

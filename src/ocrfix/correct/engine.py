@@ -64,6 +64,7 @@ MAX_JOIN_REPAIR = 5.0  # ... and need at most this much repair besides the join
 MAX_JOINED = 18  # longer joined strings are not searched
 STRAY_GAIN = 4.0  # evidence of a stray mark found by a punctuation rule
 DOMAIN_EDIT_COST = 2.0  # one edit between an unknown word and a domain name or term
+HYPHEN_GAP = regex.compile(r"[ \t]*(?:\n[ \t]*){0,2}")  # after a hyphen: a line end or two
 # two-letter words too common to be the tail of a split word (unlike "ic" or "ty")
 COMMON_SHORT = frozenset({
     "of", "to", "in", "is", "it", "be", "as", "at", "by", "or", "on", "an",
@@ -150,6 +151,7 @@ class Document:
         self._cache: dict[tuple[str, bool], list[cand.Candidate]] = {}
         self._derived: dict[str, float] = {}
         # unknown words written with a capital inside a sentence: names, mostly
+        self.margin_chunks: set[int] = set()  # chunks that are margin junk
         self.name_like = {
             c.lower
             for c in self.chunks
@@ -399,6 +401,7 @@ class Document:
         junk = [i for i in firsts if self.chunks[i].text in MARGIN_JUNK]
         if len(junk) < 3 or len(junk) < 0.2 * len(firsts):
             return []
+        self.margin_chunks = set(junk)
         choices = []
         for i in junk:
             chunk = self.chunks[i]
@@ -761,9 +764,10 @@ class Document:
             and (second.core in CLITICS)
         ):
             return Choice(first.start, second.end, first.text + second.text, "join", 5.0, 5.0), 2
-        if first.trail not in ("", "-"):
+        if first.trail == "-":
+            return self.hyphen_join(i, previous)
+        if first.trail:
             return None
-        hyphen = first.trail == "-"
         third = chunks[i + 2] if i + 2 < len(chunks) else None
         spaced_out = (
             len(first.core) <= 3
@@ -771,26 +775,46 @@ class Document:
             and third is not None
             and self.is_fragment(third)
         )
-        if not hyphen and not (self.is_fragment(first) or self.is_fragment(second) or spaced_out):
+        if not (self.is_fragment(first) or self.is_fragment(second) or spaced_out):
             return None
         best: tuple[float, Choice, int] | None = None
-        for size in range(2, 3 if hyphen else 7):
+        for size in range(2, 7):
             if i + size > len(chunks):
                 break
             group = chunks[i : i + size]
             if group[-1].lead or not group[-1].core or any(c.trail for c in group[1:-1]):
                 break
             gap = self.raw[group[-2].end : group[-1].start]
-            if hyphen and gap.strip(" \t") not in ("\n", ""):
-                break
-            if not hyphen and gap not in (" ", "\n"):
+            if gap not in (" ", "\n"):
                 break
             if size > 2 and not self.is_fragment(group[-1]) and len(group[-1].core) > 3:
                 break
-            found = self.score_join(group, i + size, previous, hyphen)
+            found = self.score_join(group, i + size, previous, False)
             if found and (best is None or found[0] > best[0]):
                 best = (found[0], found[1], size)
         return None if best is None else (best[1], best[2])
+
+    def hyphen_join(self, i: int, previous: str | None) -> tuple[Choice, int] | None:
+        """``bureau-`` / ``cracy``: a word hyphenated at a line end (or before a space),
+        perhaps with margin junk (``copitu-`` / ``I lote.``) or a blank line between."""
+        j = i + 1
+        if j in self.margin_chunks:
+            j += 1
+        if j >= len(self.chunks):
+            return None
+        first, last = self.chunks[i], self.chunks[j]
+        if last.lead or not last.core:
+            return None
+        gap = self.raw[first.end : last.start]
+        if j > i + 1:
+            junk = self.chunks[i + 1]
+            gap = self.raw[first.end : junk.start] + self.raw[junk.end : last.start]
+        if not HYPHEN_GAP.fullmatch(gap):
+            return None
+        if gap.count("\n") > 1 and not (self.is_fragment(last) and last.core[0].islower()):
+            return None  # across a blank line only a fragment continues the word
+        found = self.score_join([first, last], j + 1, previous, True)
+        return None if found is None else (found[1], j - i + 1)
 
     def join_number(self, i: int) -> tuple[Choice, int] | None:
         """A year split by spaces, digits perhaps misread: ``I 917``, ``t 9 l 8``, ``191 7``."""
