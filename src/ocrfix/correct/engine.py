@@ -56,6 +56,11 @@ from ocrfix.correct.tokens import (
 )
 from ocrfix.suggestion import Suggestion
 
+HEAVY_DAMAGE = 0.10  # share of unknown words that marks a text as heavily damaged
+DAMAGED_UNKNOWN_COST = 3.0  # ... where an unknown word is more likely damage than a word
+NEAR_BUDGET = 16.0  # channel cost allowed to a near word of a damaged text
+NEAR_LONG = 8  # ... three edits away from an unknown word this long
+NEAR_GENERIC = 2
 JUNK_KEEP_COST = 4.0  # what keeping letter-like junk in or beside a word costs
 TRUSTED = zipf_to_logp(3.0)  # words this frequent are not searched without a profile
 TRUSTED_SHORT = zipf_to_logp(4.5)  # ... and two-letter words this frequent
@@ -152,6 +157,7 @@ class Document:
         self._derived: dict[str, float] = {}
         # unknown words written with a capital inside a sentence: names, mostly
         self.margin_chunks: set[int] = set()  # chunks that are margin junk
+        self.heavily_damaged = False  # set by learn(): many unknown words
         self.name_like = {
             c.lower
             for c in self.chunks
@@ -245,6 +251,11 @@ class Document:
             if not rules_only:
                 found = found + self.domain_candidates(observed, found)
             cache[key] = found
+        if self.heavily_damaged and not rules_only and not junk:
+            near_key = ("near", observed)
+            if near_key not in cache:
+                cache[near_key] = self.near_candidates(observed, cache[key], channel)
+            return cache[key] + cache[near_key]
         return cache[key]
 
     def domain_candidates(self, observed: str, found: list[cand.Candidate]) -> list[cand.Candidate]:
@@ -267,11 +278,36 @@ class Document:
             if word not in have
         ]
 
+    def near_candidates(
+        self, observed: str, found: list[cand.Candidate], channel: Channel
+    ) -> list[cand.Candidate]:
+        """In a damaged text, words two arbitrary edits from an unknown word
+        (``revoludon``, ``secrepry``): looked up by edit distance, then costed by the
+        channel (a search over just those words)."""
+        if len(observed) < 5 or self.lexicon.knows(observed):
+            return []
+        near = rf_process.extract(
+            observed,
+            self.lexicon.common_words(len(observed)),
+            scorer=Levenshtein.distance,
+            score_cutoff=2 if len(observed) < NEAR_LONG else 3,
+            limit=20,
+        )
+        have = {c.word for c in found}
+        words = {word: 0.0 for word, _, _ in near if word not in have}
+        if not words:
+            return []
+        few = Lexicon(words, {}, {})
+        return cand.search(observed, few, channel, NEAR_BUDGET, 20, generic=NEAR_GENERIC)
+
     def keep_cost(self, observed: str) -> float:
         """Cost of the reading 'the OCR got this right' under the document's profile; a
         word with junk inside (``vo~ce``, ``prop3rty``) is very unlikely to be right."""
         junk = sum(not (ch.isalpha() or ch in "'’-") for ch in observed)
-        return sum(self.channel.keep.get(ch, 0.0) for ch in observed) + JUNK_KEEP_COST * junk
+        cost = sum(self.channel.keep.get(ch, 0.0) for ch in observed) + JUNK_KEEP_COST * junk
+        if self.heavily_damaged and self.word_logp(observed) <= OOV_LOGP:
+            cost += DAMAGED_UNKNOWN_COST  # in a damaged text an unknown word is mostly damage
+        return cost
 
     def options(self, observed: str, rules_only: bool = False) -> list[tuple[str, float]]:
         """``(word, channel cost)`` options for a core, keeping it first."""
@@ -329,12 +365,16 @@ class Document:
                     ops = next(c.ops for c in self.candidates(w) if c.word == best)
                     repairs.append((w, n, [op for op in ops if op[0] != op[1]]))
             profile = prof.learn(repairs, words)
-            if profile == self.profile:
-                break
+            if profile.keys() == self.profile.keys():
+                break  # the same mistakes: the estimates are good enough
             self.profile = profile
             self.channel = self.base_channel.with_profile(profile) if profile else self.base_channel
             self.profile_channel = self.base_channel.with_profile(profile, keep_table=False)
             self._cache.clear()
+        plain = [w for w in words if w.isalpha()]
+        unknown = sum(not self.lexicon.knows(w) for w in plain)
+        if self.profile and unknown >= HEAVY_DAMAGE * max(len(plain), 1):
+            self.heavily_damaged = True  # a systematic confusion, and words lost to it
         repaired = set()
         for w in suspicious:
             if not self.lexicon.knows(w):
@@ -470,16 +510,25 @@ class Document:
         if not usual_case and fix_case_noise(core) != core:
             return False
         nxt = self.chunks[i + 1] if i + 1 < len(self.chunks) else None
-        short_word = nxt is not None and nxt.lower in COMMON_SHORT and not nxt.lead
-        if nxt is not None and nxt.core and self.is_fragment(nxt) and not short_word:
+        if nxt is None:
+            return True
+        short_word = nxt.lower in COMMON_SHORT and not nxt.lead
+        if self.joinable_piece(nxt) and not short_word:
             return False
-        if len(chunk.core) <= 2 and nxt is not None and not self.is_trusted(nxt.lower):
+        if len(chunk.core) <= 2 and not self.is_trusted(nxt.lower) and nxt.core.isalpha():
             return False  # wi thout: a short word may be a piece of the next one
+        if len(chunk.core) == 1 and nxt.core.isdigit():
+            return False  # I 917: a digit misread as a letter
         after = self.chunks[i + 2] if i + 2 < len(self.chunks) else None
-        spaced_out = (
-            len(chunk.core) <= 3 and after is not None and after.core and (self.is_fragment(after))
-        )
-        return not spaced_out
+        return not (len(chunk.core) <= 3 and after is not None and self.joinable_piece(after))
+
+    def joinable_piece(self, chunk: Chunk) -> bool:
+        """A fragment a join could take: letters only, nothing before it, no capital
+        starting it (Ty Coon, the Brumaire)."""
+        core = chunk.core
+        if not core or chunk.lead or not core.isalpha():
+            return False
+        return (core[0].islower() or core.isupper()) and self.is_fragment(chunk)
 
     def context_word(self, i: int) -> str | None:
         if i >= len(self.chunks) or not self.chunks[i].core:

@@ -33,6 +33,7 @@ WORD = regex.compile(r"\p{L}+(?:['’-]\p{L}+)*")
 OOV_LOGP = (-1.0 - 9.0) * math.log(10)  # a word no lexicon knows: Zipf -1
 DOMAIN_ZIPF = 3.5  # the frequency given to a domain term that wordfreq does not know
 BIGRAM_WEIGHT = 0.5
+NEAR_ZIPF = 2.0  # words this frequent are looked up by edit distance in damaged texts
 
 
 def zipf_to_logp(zipf: float) -> float:
@@ -84,9 +85,26 @@ class Lexicon:
             i = bisect_left(words, prefix + chr(ord(letter) + 1), i)
         return "".join(letters)
 
+    def common_words(self, size: int) -> list[str]:
+        """Words of some frequency (Zipf ``NEAR_ZIPF`` and up) within two letters of
+        ``size`` in length (cached)."""
+        cache = self.__dict__.setdefault("_common", {})
+        if not cache:
+            floor = zipf_to_logp(NEAR_ZIPF)
+            by_length: dict[int, list[str]] = {}
+            for word, logp in self.logp.items():
+                if logp >= floor and word.isalpha():
+                    by_length.setdefault(len(word), []).append(word)
+            cache.update({n: sorted(words) for n, words in by_length.items()})
+        key = ("near", size)
+        if key not in cache:
+            cache[key] = [w for n in range(size - 2, size + 3) for w in cache.get(n, ())]
+        return cache[key]
+
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
         state.pop("_next", None)
+        state.pop("_common", None)
         return state
 
     def word_logp(self, word: str) -> float:
