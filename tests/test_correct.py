@@ -250,3 +250,8 @@ def test_hyphenated_word_rejoined_over_margin_junk_and_a_blank_line():
     )
     out = clean(raw)
     assert "capitulate." in out and "activity" in out
+
+
+def test_a_name_whose_capital_was_read_small_gets_it_back():
+    out = clean("The Red Army held leningrad while the workers in Moscow waited.\n")
+    assert out == "The Red Army held Leningrad while the workers in Moscow waited.\n"

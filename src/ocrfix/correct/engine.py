@@ -68,6 +68,7 @@ JOINABLE = zipf_to_logp(1.5)  # a joined or split word must be at least this fre
 MAX_JOIN_REPAIR = 5.0  # ... and need at most this much repair besides the join
 MAX_JOINED = 18  # longer joined strings are not searched
 STRAY_GAIN = 4.0  # evidence of a stray mark found by a punctuation rule
+NAME_CASE_GAIN = 3.5  # evidence that a name written small lost its capital to the OCR
 DOMAIN_EDIT_COST = 2.0  # one edit between an unknown word and a domain name or term
 HYPHEN_GAP = regex.compile(r"[ \t]*(?:\n[ \t]*){0,2}")  # after a hyphen: a line end or two
 # two-letter words too common to be the tail of a split word (unlike "ic" or "ty")
@@ -509,6 +510,8 @@ class Document:
         usual_case = core.islower() or core.isupper() or core[1:].islower()
         if not usual_case and fix_case_noise(core) != core:
             return False
+        if core[0] in "li" and core.islower() and chunk.lower in self.lexicon.case_forms:
+            return False  # perhaps a name written small (lenin)
         nxt = self.chunks[i + 1] if i + 1 < len(self.chunks) else None
         if nxt is None:
             return True
@@ -555,6 +558,10 @@ class Document:
         number = as_year(core)
         if number:
             return Choice(chunk.core_start, chunk.core_end, number, "digits", 5.0, 5.0)
+        name = self.lexicon.case_forms.get(chunk.lower, "")
+        if core.islower() and core[0] in "li" and name[:1] in "LI" and name[1:].islower():
+            # lenin, leningrad: a capital I or L read as a small letter in a name
+            return self.decide_core_name(chunk, name, previous, following)
         if 4 * sum(ch.isdigit() for ch in core) > len(core) or self.lexicon.is_protected(
             chunk.lower
         ):
@@ -675,6 +682,19 @@ class Document:
             alternatives,
             known=self.is_known_change(core, best, reading),
         )
+
+    def decide_core_name(
+        self, chunk: Chunk, name: str, previous: str | None, following: str | None
+    ) -> Choice:
+        """A known name written small: its capital, and any other repair of it."""
+        model = chunk.core[:1].upper() + chunk.core[1:]
+        repaired = self.decide_core(
+            Chunk(chunk.core_start, chunk.core_end, model, "", model, ""), previous, following
+        )
+        if repaired is not None and repaired.start == chunk.core_start:
+            return repaired
+        gain = NAME_CASE_GAIN
+        return Choice(chunk.core_start, chunk.core_end, name, "case", gain, gain)
 
     @staticmethod
     def junk_edge_cost(chunk: Chunk) -> float:

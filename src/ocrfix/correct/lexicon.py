@@ -145,25 +145,36 @@ def read_word_list(path: Path) -> Counter[str]:
 
 
 def harvest_terms(texts: Iterable[str], min_count: int = 2, max_zipf: float = 3.0) -> Counter:
-    """Names and terms of a clean corpus: words that wordfreq finds rare or does not know,
-    seen at least ``min_count`` times, in their most common spelling (case kept).
+    """Names and terms of a clean corpus, in their most common spelling (case kept): words
+    that wordfreq finds rare or does not know, seen at least ``min_count`` times, and names
+    however common (capitalised every time, ``min_count`` times inside a sentence).
 
-    >>> sorted(harvest_terms(["Zinoviev and Kamenev met Zinoviev; kamenev the"]).items())
-    [('Kamenev', 2), ('Zinoviev', 2)]
+    >>> text = "Zinoviev met Lenin and Kamenev; then Zinoviev, kamenev and Lenin. The end"
+    >>> sorted(harvest_terms([text]).items())
+    [('Lenin', 2), ('Zinoviev', 2), ('kamenev', 2)]
     """
     from wordfreq import zipf_frequency
 
     forms: dict[str, Counter[str]] = {}
+    inside: Counter[str] = Counter()  # capitalised occurrences inside a sentence
     for text in texts:
         for match in WORD.finditer(text):
             word = match.group().replace("’", "'")
             forms.setdefault(word.lower(), Counter())[word] += 1
+            before = text[: match.start()].rstrip()[-1:]
+            if word[0].isupper() and (before.islower() or before in (",", ";")):
+                inside[word.lower()] += 1
     terms: Counter[str] = Counter()
     for lower, spellings in sorted(forms.items()):
         total = sum(spellings.values())
-        if total < min_count or len(lower) < 3 or zipf_frequency(lower, "en") >= max_zipf:
+        if total < min_count or len(lower) < 3:
             continue
-        terms[spellings.most_common(1)[0][0]] = total
+        always_capital = all(w[:1].isupper() for w in spellings)
+        name = inside[lower] >= min_count and always_capital
+        if name or zipf_frequency(lower, "en") < max_zipf:
+            # a word written both ways keeps no capital: its case is the sentence's
+            one_way = always_capital or len(spellings) == 1
+            terms[spellings.most_common(1)[0][0] if one_way else lower] = total
     return terms
 
 
