@@ -89,6 +89,7 @@ class Settings:
     auto_gain: float = 3.0  # a change is applied when it beats keeping the word by this much
     auto_gain_damaged: float = 2.0  # ... in a document whose profile shows it damaged
     auto_gain_known: float = 7.0  # ... when the word is a known one (real-word errors)
+    auto_gain_known_damaged: float = 5.0  # ... in a heavily damaged document
     suggest_gain: float = 1.0  # below this, no suggestion at all
     auto_margin: float = 1.0  # ... and the runner-up must be this far behind
     join_cost: float = 4.0  # a space the OCR inserted inside a word
@@ -384,6 +385,12 @@ class Document:
             if best != w and gain >= self.change_threshold(w, best):
                 repaired.add(w)
         self.doc_counts = Counter(w for w in words if w not in repaired and self.lexicon.knows(w))
+        if self.heavily_damaged:  # what its confidently repaired words were, it uses too
+            for w, n in sample.items():
+                if not self.lexicon.knows(w):
+                    best, gain, margin = self.context_free_best(w)
+                    if best != w and gain >= self.settings.auto_gain and margin >= 1.0:
+                        self.doc_counts[best] += n
 
     def change_threshold(self, word: str, best: str) -> float:
         """The gain a change of the known ``word`` to ``best`` needs to be applied: a
@@ -412,6 +419,8 @@ class Document:
             margin = self.settings.auto_margin
             if self.profile and not c.known:  # the profile is evidence of damage
                 threshold, margin = self.settings.auto_gain_damaged, self.settings.auto_margin / 2
+            elif self.heavily_damaged:  # ... and much damage makes real-word errors common
+                threshold = self.settings.auto_gain_known_damaged
             auto = c.gain >= threshold and c.margin >= margin
             score = 1 / (1 + math.exp(-(c.gain - threshold)))
             out.append(
