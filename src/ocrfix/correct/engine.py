@@ -247,8 +247,7 @@ class Document:
         key = (observed, generic, rules_only, trusted)
         cache = self._cache if self.profile else self.shared_cache
         if key not in cache:
-            per_letter = 1.0 if self.profile else 0.6  # damage makes long repairs likely
-            budget = min(12.0, 4.0 + per_letter * len(observed)) + 2.5 * junk
+            budget = min(12.0, 4.0 + 0.6 * len(observed)) + 2.5 * junk
             found = cand.search(observed, self.lexicon, channel, budget, 40, generic)
             if not rules_only:
                 found = found + self.domain_candidates(observed, found)

@@ -33,7 +33,7 @@ WORD = regex.compile(r"\p{L}+(?:['’-]\p{L}+)*")
 OOV_LOGP = (-1.0 - 9.0) * math.log(10)  # a word no lexicon knows: Zipf -1
 DOMAIN_ZIPF = 3.5  # the frequency given to a domain term that wordfreq does not know
 BIGRAM_WEIGHT = 0.5
-NEAR_ZIPF = 2.0  # words this frequent are looked up by edit distance in damaged texts
+NEAR_ZIPF = 3.0  # words this frequent are looked up by edit distance in damaged texts
 
 
 def zipf_to_logp(zipf: float) -> float:
