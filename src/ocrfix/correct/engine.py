@@ -59,7 +59,7 @@ from ocrfix.suggestion import Suggestion
 HEAVY_DAMAGE = 0.10  # share of unknown words that marks a text as heavily damaged
 DAMAGED_UNKNOWN_COST = 3.0  # ... where an unknown word is more likely damage than a word
 NEAR_BUDGET = 16.0  # channel cost allowed to a near word of a damaged text
-NEAR_LONG = 8  # ... three edits away from an unknown word this long
+NEAR_LONG = 7  # ... three edits away from an unknown word this long
 NEAR_GENERIC = 2
 JUNK_KEEP_COST = 4.0  # what keeping letter-like junk in or beside a word costs
 TRUSTED = zipf_to_logp(3.0)  # words this frequent are not searched without a profile
