@@ -252,7 +252,7 @@ class Document:
             if not rules_only:
                 found = found + self.domain_candidates(observed, found)
             cache[key] = found
-        if self.heavily_damaged and not rules_only and not junk:
+        if self.heavily_damaged and not rules_only and junk <= 1:
             near_key = ("near", observed)
             if near_key not in cache:
                 cache[near_key] = self.near_candidates(observed, cache[key], channel)
@@ -287,11 +287,12 @@ class Document:
         channel (a search over just those words)."""
         if len(observed) < 5 or self.lexicon.knows(observed):
             return []
+        junk = sum(not ch.isalpha() for ch in observed)  # be*een: one more edit
         near = rf_process.extract(
             observed,
             self.lexicon.common_words(len(observed)),
             scorer=Levenshtein.distance,
-            score_cutoff=2 if len(observed) < NEAR_LONG else 3,
+            score_cutoff=(2 if len(observed) < NEAR_LONG else 3) + junk,
             limit=20,
         )
         have = {c.word for c in found}
