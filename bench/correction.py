@@ -203,8 +203,11 @@ def main() -> None:
             f"{b['cer_reduction']:.1%}",
             f"{b['wer_out']:.2%}",
             f"{r['false_alarms']['per_10k']:.1f}",
-            f"{r['words_per_s_clean']:,.0f}",
-            f"{r['words_per_s_damaged']:,.0f}",
+            *(
+                ("—", "—")  # doing nothing has no speed worth printing
+                if name == "nothing"
+                else (f"{r['words_per_s_clean']:,.0f}", f"{r['words_per_s_damaged']:,.0f}")
+            ),
         )
     console = Console(width=180)
     console.print(table)

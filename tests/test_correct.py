@@ -255,3 +255,23 @@ def test_hyphenated_word_rejoined_over_margin_junk_and_a_blank_line():
 def test_a_name_whose_capital_was_read_small_gets_it_back():
     out = clean("The Red Army held leningrad while the workers in Moscow waited.\n")
     assert out == "The Red Army held Leningrad while the workers in Moscow waited.\n"
+
+
+def test_a_heavily_damaged_text_gets_words_two_edits_away():
+    raw = (
+        "The porty secrepry ond the workers of the foctory wonted o revoludon. Stolin "
+        "ond his ollies held the stote, ond the porty wos lorge ond strong, ond the "
+        "workers wonted o new stote ond o new porty of their own in the lond.\n"
+    )
+    document = engine.Document(engine.default_corrector(), raw, {})
+    out = apply(raw, [s for s in document.suggestions() if s.auto])
+    assert document.heavily_damaged
+    assert "party secretary and" in out and "wanted a revolution." in out
+
+
+def test_a_clean_text_with_rare_words_is_not_heavily_damaged():
+    raw = "Zorbatrix and Quillfen met the secretary of the party in the old town hall.\n"
+    document = engine.Document(engine.default_corrector(), raw * 3, {})
+    document.learn()
+    assert not document.heavily_damaged
+    assert clean(raw) == raw
