@@ -282,21 +282,22 @@ class Document:
     def near_candidates(
         self, observed: str, found: list[cand.Candidate], channel: Channel
     ) -> list[cand.Candidate]:
-        """In a damaged text, words two arbitrary edits from an unknown word
-        (``revoludon``, ``secrepry``): looked up by edit distance, then costed by the
-        channel (a search over just those words)."""
+        """In a damaged text, common words and domain terms two (three, for long words)
+        arbitrary edits from an unknown word (``revoludon``, ``Bol$dvik``): looked up by
+        edit distance, then costed by the channel (a search over just those words)."""
         if len(observed) < 5 or self.lexicon.knows(observed):
             return []
         junk = sum(not ch.isalpha() for ch in observed)  # be*een: one more edit
-        near = rf_process.extract(
-            observed,
-            self.lexicon.common_words(len(observed)),
-            scorer=Levenshtein.distance,
-            score_cutoff=(2 if len(observed) < NEAR_LONG else 3) + junk,
-            limit=20,
-        )
+        edits = (2 if len(observed) < NEAR_LONG else 3) + junk
+        near = [
+            word
+            for pool in (self.lexicon.common_words(len(observed)), self.lexicon.domain_words)
+            for word, _, _ in rf_process.extract(
+                observed, pool, scorer=Levenshtein.distance, score_cutoff=edits, limit=20
+            )
+        ]
         have = {c.word for c in found}
-        words = {word: 0.0 for word, _, _ in near if word not in have}
+        words = {word: 0.0 for word in near if word not in have}
         if not words:
             return []
         few = Lexicon(words, {}, {})
@@ -757,7 +758,8 @@ class Document:
         core = chunk.lower
         if len(core) < 5 or self.lexicon.knows(core) or not LETTERS_ONLY.fullmatch(core):
             return None
-        if "'" not in core and self.context_free_best(core)[1] >= self.settings.auto_gain:
+        at_apostrophe = regex.search(r"'\p{Ll}", chunk.core.replace("’", "'"))  # a’more
+        if not at_apostrophe and self.context_free_best(core)[1] >= self.settings.auto_gain:
             return None  # one word, repaired (an apostrophe may be a misread space: a’more)
         best: tuple[str, float] | None = None
         for k in range(2, len(core) - 1):
