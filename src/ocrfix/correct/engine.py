@@ -66,6 +66,7 @@ TRUSTED = zipf_to_logp(3.0)  # words this frequent are not searched without a pr
 TRUSTED_SHORT = zipf_to_logp(4.5)  # ... and two-letter words this frequent
 JOINABLE = zipf_to_logp(1.5)  # a joined or split word must be at least this frequent
 MAX_JOIN_REPAIR = 5.0  # ... and need at most this much repair besides the join
+DAMAGED_JOIN_REPAIR = 10.0  # ... or this much after a hyphen in a heavily damaged text
 MAX_JOINED = 18  # longer joined strings are not searched
 STRAY_GAIN = 4.0  # evidence of a stray mark found by a punctuation rule
 NAME_CASE_GAIN = 3.5  # evidence that a name written small lost its capital to the OCR
@@ -945,10 +946,13 @@ class Document:
         joined = "".join(parts)
         options = [(joined, 0.0)] if self.lexicon.logp.get(joined, -99) >= JOINABLE else []
         if not all(map(self.is_trusted, parts)) and len(joined) <= MAX_JOINED:
+            # a hyphen at a line end in a heavily damaged text: one word, however damaged
+            whole = hyphen and self.heavily_damaged and not self.lexicon.knows(joined)
+            limit = DAMAGED_JOIN_REPAIR if whole else MAX_JOIN_REPAIR
             options += [
                 (c.word, c.cost)
-                for c in self.candidates(joined, rules_only=True)
-                if c.cost <= MAX_JOIN_REPAIR and self.lexicon.logp.get(c.word, -99) >= JOINABLE
+                for c in self.candidates(joined, rules_only=not whole)
+                if c.cost <= limit and self.lexicon.logp.get(c.word, -99) >= JOINABLE
             ]
         first, last = group[0], group[-1]
         compound = hyphen and self.is_trusted(parts[0]) and self.is_trusted(parts[1])
