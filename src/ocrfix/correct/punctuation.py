@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import regex
 
-from ocrfix.correct.tokens import Chunk
+from ocrfix.correct.tokens import Chunk, as_year
 
 # Words that do not end an English sentence: a full stop after one, with a lower-case word
 # next, is a speck.
@@ -123,7 +123,8 @@ def unmatched_opening_quote(raw: str, chunks: list[Chunk], i: int) -> list[Stray
     chunk = chunks[i]
     if len(chunk.lead) != 1 or chunk.lead not in OPENING or not chunk.core:
         return []
-    if YEAR.fullmatch(chunk.core) and not chunk.trail.startswith("s"):
+    year = YEAR.fullmatch(chunk.core) or as_year(chunk.core)
+    if year and not chunk.trail.startswith("s"):
         return [Stray(chunk.start, chunk.start + 1, "")]
     if chunk.line_start or not chunk.core[:1].islower():
         return []
