@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 
@@ -174,6 +175,9 @@ def test_lexicon_build_harvests_names_from_clean_text(tmp_path, capsys):
     assert cli.main(["lexicon", "build", str(corpus), "-o", str(out)]) == 0
     words = lexicon.read_word_list(out)
     assert {"Kropotkin", "Bakunin"} <= set(words) and "end" not in words
+    assert lexicon.corpus_words(out) == 10  # a name's share of its corpus is its frequency
+    compiled = lexicon.build([out], [])
+    assert compiled.logp["kropotkin"] == pytest.approx(math.log(lexicon.DOMAIN_WEIGHT * 2 / 10))
 
 
 def test_eval_reports_error_reduction_and_false_alarms(tmp_path, capsys):

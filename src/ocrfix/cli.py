@@ -388,7 +388,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_lexicon_build(args: argparse.Namespace) -> int:
     """``ocrfix lexicon build``: harvest names and terms from clean text."""
-    from ocrfix.correct.lexicon import harvest_terms, write_word_list
+    from ocrfix.correct.lexicon import CORPUS_WORDS, WORD, harvest_terms, write_word_list
 
     err = error_console()
     try:
@@ -404,9 +404,11 @@ def cmd_lexicon_build(args: argparse.Namespace) -> int:
         except InputError as exc:
             err.print(f"error: {exc}", markup=False)
     terms = harvest_terms(texts, min_count=args.min_count)
+    words = sum(len(WORD.findall(text)) for text in texts)
     header = (
         f"Names and terms harvested by `ocrfix lexicon build` from {len(texts)} file(s):\n"
         + "\n".join(f.name for f in files)
+        + f"\n{CORPUS_WORDS} {words}"
     )
     write_word_list(terms, args.output, header)
     Console().print(

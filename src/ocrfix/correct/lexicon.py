@@ -25,13 +25,15 @@ import regex
 
 from ocrfix.fsio import atomic_write_bytes
 
-FORMAT = 6
+FORMAT = 7
 _PACKAGED = Path(__file__).resolve().parents[1] / "lexicons"  # inside a built wheel
 LEXICON_DIR = _PACKAGED if _PACKAGED.is_dir() else Path(__file__).resolve().parents[3] / "lexicons"
 # A word as the lexicon stores it: letters with inner apostrophes or hyphens.
 WORD = regex.compile(r"\p{L}+(?:['’-]\p{L}+)*")
 OOV_LOGP = (-1.0 - 9.0) * math.log(10)  # a word no lexicon knows: Zipf -1
 DOMAIN_ZIPF = 3.5  # the frequency given to a domain term that wordfreq does not know
+DOMAIN_WEIGHT = 0.1  # ... or its share of the corpus it was harvested from, times this
+CORPUS_WORDS = "corpus words:"  # the header line of a harvested list that gives its size
 BIGRAM_WEIGHT = 0.5
 NEAR_ZIPF = 3.0  # words this frequent are looked up by edit distance in damaged texts
 
@@ -144,6 +146,18 @@ def read_word_list(path: Path) -> Counter[str]:
     return counts
 
 
+def corpus_words(path: Path) -> int | None:
+    """The size of the corpus a word list was harvested from, if its header says."""
+    for line in path.read_text("utf-8").splitlines():
+        if not line.startswith("#"):
+            break
+        text = line.lstrip("#").strip()
+        if text.startswith(CORPUS_WORDS):
+            size = text[len(CORPUS_WORDS) :].strip()
+            return int(size) if size.isdigit() and int(size) > 0 else None
+    return None
+
+
 def harvest_terms(texts: Iterable[str], min_count: int = 2, max_zipf: float = 3.0) -> Counter:
     """Names and terms of a clean corpus, in their most common spelling (case kept): words
     that wordfreq finds rare or does not know, seen at least ``min_count`` times, and names
@@ -216,10 +230,14 @@ def build(domain: list[Path], protected: list[Path]) -> Lexicon:
     case_forms: dict[str, str] = {}
     domain_words: set[str] = set()
     for path in domain:
-        for word in read_word_list(path):
+        size = corpus_words(path)
+        for word, count in read_word_list(path).items():
             lower = word.lower()
             domain_words.add(lower)
-            logp[lower] = max(logp.get(lower, -math.inf), zipf_to_logp(DOMAIN_ZIPF))
+            floor = zipf_to_logp(DOMAIN_ZIPF)
+            if size:  # the topic's own frequency, as one source among several
+                floor = max(floor, math.log(DOMAIN_WEIGHT * count / size))
+            logp[lower] = max(logp.get(lower, -math.inf), floor)
             if word != lower:
                 case_forms[lower] = word
     bigrams: dict[tuple[str, str], int] = {}

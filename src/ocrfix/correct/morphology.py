@@ -33,6 +33,8 @@ PREFIXES = (
     "pseudo",
 )
 DERIVED_COST = 3.0  # ln-probability lost by a word only known through its stem
+SIBLING_COST = 5.0  # ... or through a word with the same stem and another ending
+SIBLING_STEM = 5  # the shortest stem shared that way
 
 
 def derived_logp(lexicon: Lexicon, word: str) -> float:
@@ -42,6 +44,8 @@ def derived_logp(lexicon: Lexicon, word: str) -> float:
     >>> lex = Lexicon({"counterpose": -15.0, "zinoviev": -16.0}, {}, {})
     >>> derived_logp(lex, "counterposes"), derived_logp(lex, "zinoviev's"), derived_logp(lex, "qq")
     (-18.0, -19.0, -23.02585092994046)
+    >>> derived_logp(Lexicon({"bolshevism": -12.0}, {}, {}), "bolshevised")
+    -17.0
     """
     best = OOV_LOGP
     for suffix in SUFFIXES:
@@ -51,6 +55,11 @@ def derived_logp(lexicon: Lexicon, word: str) -> float:
             for base in bases:
                 if base in lexicon.logp:
                     best = max(best, lexicon.logp[base] - DERIVED_COST)
+        if word.endswith(suffix) and len(word) - len(suffix) >= SIBLING_STEM:
+            stem = word[: -len(suffix)]  # Bolshevised beside Bolshevism: a sibling
+            for other in SUFFIXES:
+                if other != suffix and stem + other in lexicon.logp:
+                    best = max(best, lexicon.logp[stem + other] - SIBLING_COST)
     for prefix in PREFIXES:
         rest = word[len(prefix) :].lstrip("-")
         if word.startswith(prefix) and len(rest) >= 4 and rest in lexicon.logp:
