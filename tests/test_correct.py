@@ -279,3 +279,8 @@ def test_a_clean_text_with_rare_words_is_not_heavily_damaged():
     document.learn()
     assert not document.heavily_damaged
     assert clean(raw) == raw
+
+
+def test_a_space_after_a_compound_hyphen_goes_and_a_suspended_hyphen_stays():
+    raw = "Brest- Litovsk and counter- revolution, the pre- and post-war years.\n"
+    assert clean(raw) == "Brest-Litovsk and counter-revolution, the pre- and post-war years.\n"

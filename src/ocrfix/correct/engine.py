@@ -72,6 +72,7 @@ STRAY_GAIN = 4.0  # evidence of a stray mark found by a punctuation rule
 NAME_CASE_GAIN = 3.5  # evidence that a name written small lost its capital to the OCR
 DOMAIN_EDIT_COST = 2.0  # one edit between an unknown word and a domain name or term
 HYPHEN_GAP = regex.compile(r"[ \t]*(?:\n[ \t]*){0,2}")  # after a hyphen: a line end or two
+SUSPENDED = frozenset({"and", "or", "nor", "to", "but"})  # words after a suspended hyphen
 # two-letter words too common to be the tail of a split word (unlike "ic" or "ty")
 COMMON_SHORT = frozenset({
     "of", "to", "in", "is", "it", "be", "as", "at", "by", "or", "on", "an",
@@ -894,8 +895,21 @@ class Document:
             return None
         if gap.count("\n") > 1 and not (self.is_fragment(last) and last.core[0].islower()):
             return None  # across a blank line only a fragment continues the word
+        if last.lower in SUSPENDED:
+            return None  # pre- and post-war: a suspended hyphen
+        if "\n" not in gap and self.is_compound(first, last):
+            text = first.lead + first.core + "-" + last.core + last.trail  # Brest- Litovsk
+            return Choice(first.start, last.end, text, "join", 4.0, 4.0), j - i + 1
         found = self.score_join([first, last], j + 1, previous, True)
         return None if found is None else (found[1], j - i + 1)
+
+    def is_compound(self, first: Chunk, last: Chunk) -> bool:
+        """``Brest- Litovsk``, ``counter- revolution`` on one line: a compound with a space
+        the OCR put after its hyphen (not ``pre- and post-war``)."""
+        if last.trail.startswith("-"):
+            return False
+        names = first.core[:1].isupper() and last.core[:1].isupper()
+        return names or (self.lexicon.knows(first.lower) and self.lexicon.knows(last.lower))
 
     def join_number(self, i: int) -> tuple[Choice, int] | None:
         """A year split by spaces, digits perhaps misread: ``I 917``, ``t 9 l 8``, ``191 7``."""
