@@ -18,6 +18,7 @@ import itertools
 import math
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -293,7 +294,7 @@ class Document:
         edits = (2 if len(observed) < NEAR_LONG else 3) + junk
         near = [
             word
-            for pool in (self.lexicon.common_words(len(observed)), self.lexicon.domain_words)
+            for pool in self.near_pools(observed)
             for word, _, _ in rf_process.extract(
                 observed, pool, scorer=Levenshtein.distance, score_cutoff=edits, limit=20
             )
@@ -304,6 +305,13 @@ class Document:
             return []
         few = Lexicon(words, {}, {})
         return cand.search(observed, few, channel, NEAR_BUDGET, 20, generic=NEAR_GENERIC)
+
+    def near_pools(self, observed: str) -> tuple[Sequence[str], ...]:
+        """Where near words are looked for: the topic's names and terms, and, unless the
+        word is written like a name (a capital inside a sentence), the common words."""
+        if observed in self.name_like:
+            return (self.lexicon.domain_words,)
+        return (self.lexicon.common_words(len(observed)), self.lexicon.domain_words)
 
     def keep_cost(self, observed: str) -> float:
         """Cost of the reading 'the OCR got this right' under the document's profile; a
