@@ -1,6 +1,6 @@
 """Stray punctuation: specks and bleed-through the OCR read as dots, quotes and hyphens
 beside words (``from. the``, ``million .”``, ``‘constitute`` with no closing quote,
-``The -debate``, ``'1940``, ``Government..``).
+``The -debate``, ``'1940``, ``Government..``, ``{king)``).
 
 Each rule looks at the characters around a chunk only; what it finds is a span to replace
 and the rule's name. Conservative by construction: every rule needs a second sign besides
@@ -25,6 +25,7 @@ NEVER_LAST = frozenset({
 OPENING = "‘'"
 CLOSING = "’'"
 QUOTE_REACH = 60  # chunks searched for the closing quote of an opening one
+PAREN_REACH = 12  # ... and for the parenthesis that closes a brace
 CLOSES = regex.compile(r"[’'](?!\p{L})")  # a closing quote, not an apostrophe in a word
 YEAR = regex.compile(r"(?:1[5-9]|20)\d\d(?:[-–]\d{1,4})?")
 
@@ -50,6 +51,7 @@ def stray_punctuation(raw: str, chunks: list[Chunk]) -> list[Stray]:
             *stop_mid_sentence(chunk, following),
             *unmatched_opening_quote(raw, chunks, i),
             *hyphen_before_word(raw, chunk, previous),
+            *brace_for_parenthesis(chunks, i),
         ]
     return sorted(found, key=lambda s: s.start)
 
@@ -155,3 +157,25 @@ def hyphen_before_word(raw: str, chunk: Chunk, previous: Chunk | None) -> list[S
     if previous.trail or raw[previous.end : chunk.start] != " ":
         return []
     return [Stray(chunk.start, chunk.start + 1, "")]
+
+
+def brace_for_parenthesis(chunks: list[Chunk], i: int) -> list[Stray]:
+    """``{king).``: a brace opening a word that a parenthesis closes soon after is a
+    misread parenthesis (``{rom``, with nothing to close it, is a misread *f*).
+
+    >>> from ocrfix.correct.tokens import split_chunks
+    >>> text = "the Tsar {king). Then"
+    >>> brace_for_parenthesis(split_chunks(text), 2)
+    [Stray(start=9, end=10, replacement='(')]
+    >>> brace_for_parenthesis(split_chunks("{rom the town"), 0)
+    []
+    """
+    chunk = chunks[i]
+    if chunk.lead != "{" or not chunk.core:
+        return []
+    for later in chunks[i : i + PAREN_REACH]:
+        if later is not chunk and "(" in later.text:
+            return []
+        if ")" in later.trail:
+            return [Stray(chunk.start, chunk.start + 1, "(")]
+    return []
