@@ -17,7 +17,7 @@ from ocrfix.correct.confusions import GENERIC_INSERT, GENERIC_SUBSTITUTE, LETTER
 from ocrfix.correct.lexicon import Lexicon
 
 Op = tuple[str, str]  # (observed, intended); equal strings for a plain copy
-MAX_POPS = 1500  # a bound on the work for one word
+MAX_POPS = 2500  # a bound on the work for one word
 
 
 @dataclass(frozen=True)
