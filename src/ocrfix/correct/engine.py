@@ -407,9 +407,17 @@ class Document:
         """The gain a change of the known ``word`` to ``best`` needs to be applied: a
         real-word change not explained by the document's profile needs more evidence."""
         reading = Reading(0, len(word), word, word)
-        if self.is_known_change(word, best, reading):
-            return self.settings.auto_gain_known
-        return self.settings.auto_gain_damaged if self.profile else self.settings.auto_gain
+        return self.thresholds(self.is_known_change(word, best, reading))[0]
+
+    def thresholds(self, known: bool) -> tuple[float, float]:
+        """The gain and the margin over the runner-up that make a change automatic; a
+        change of a known word is a real-word change and needs more evidence."""
+        settings = self.settings
+        if self.profile and not known:  # the profile is evidence of damage
+            return settings.auto_gain_damaged, settings.auto_margin / 2
+        if known and self.heavily_damaged:  # ... and much damage makes real-word errors common
+            return settings.auto_gain_known_damaged, settings.auto_margin
+        return (settings.auto_gain_known if known else settings.auto_gain), settings.auto_margin
 
     # ------------------------------------------------------------ decisions
 
@@ -426,12 +434,7 @@ class Document:
                 continue
             if (original, c.replacement) in self.rejected:
                 continue
-            threshold = self.settings.auto_gain_known if c.known else self.settings.auto_gain
-            margin = self.settings.auto_margin
-            if self.profile and not c.known:  # the profile is evidence of damage
-                threshold, margin = self.settings.auto_gain_damaged, self.settings.auto_margin / 2
-            elif self.heavily_damaged:  # ... and much damage makes real-word errors common
-                threshold = self.settings.auto_gain_known_damaged
+            threshold, margin = self.thresholds(c.known)
             auto = c.gain >= threshold and c.margin >= margin
             score = 1 / (1 + math.exp(-(c.gain - threshold)))
             out.append(
