@@ -210,8 +210,7 @@ class Document:
         score = self.next_logp(previous, word, observed)
         if following:
             score += self.lexicon.next_logp(word, following) - self.lexicon.word_logp(following)
-            if (word, following) not in self.lexicon.bigrams:
-                score += article_fit(word, following)
+            score += article_fit(word, following)
         return score
 
     # ------------------------------------------------------------ candidates
@@ -1024,8 +1023,9 @@ class Document:
 
 
 def article_fit(word: str, following: str) -> float:
-    """What English spelling says of *a* or *an* before ``following`` where the bigrams are
-    silent: *an* goes before a vowel sound, *a* before a consonant (ln-odds, rough).
+    """What English spelling says of *a* or *an* before ``following``, which the diluted
+    bigrams say only faintly: *an* goes before a vowel sound, *a* before a consonant
+    (ln-odds, rough).
 
     >>> article_fit("an", "orientation"), article_fit("an", "state"), article_fit("on", "it")
     (1.0, -2.0, 0.0)
