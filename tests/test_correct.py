@@ -284,3 +284,9 @@ def test_a_clean_text_with_rare_words_is_not_heavily_damaged():
 def test_a_space_after_a_compound_hyphen_goes_and_a_suspended_hyphen_stays():
     raw = "Brest- Litovsk and counter- revolution, the pre- and post-war years.\n"
     assert clean(raw) == "Brest-Litovsk and counter-revolution, the pre- and post-war years.\n"
+
+
+def test_a_slash_or_caret_inside_a_damaged_word_is_junk_and_and_or_is_not():
+    assert clean("The Strugg/e for Mar^ism and/or 1/2 of it.\n") == (
+        "The Struggle for Marxism and/or 1/2 of it.\n"
+    )

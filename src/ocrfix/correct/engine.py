@@ -72,6 +72,7 @@ MAX_JOINED = 18  # longer joined strings are not searched
 STRAY_GAIN = 4.0  # evidence of a stray mark found by a punctuation rule
 NAME_CASE_GAIN = 3.5  # evidence that a name written small lost its capital to the OCR
 DOMAIN_EDIT_COST = 2.0  # one edit between an unknown word and a domain name or term
+SLASHED = regex.compile(r"\p{L}+/\p{L}*")  # Strugg/e, bureoucroc/ (not 1/2, a/b/c)
 HYPHEN_GAP = regex.compile(r"[ \t]*(?:\n[ \t]*){0,2}")  # after a hyphen: a line end or two
 SUSPENDED = frozenset({"and", "or", "nor", "to", "but"})  # words after a suspended hyphen
 # two-letter words too common to be the tail of a split word (unlike "ic" or "ty")
@@ -249,7 +250,7 @@ class Document:
         key = (observed, generic, rules_only, trusted)
         cache = self._cache if self.profile else self.shared_cache
         if key not in cache:
-            budget = min(12.0, 4.0 + 0.6 * len(observed)) + 2.5 * junk
+            budget = min(12.0, 4.0 + 0.6 * len(observed)) + 2.5 * min(junk, 3)
             found = cand.search(observed, self.lexicon, channel, budget, 40, generic)
             if not rules_only:
                 found = found + self.domain_candidates(observed, found)
@@ -359,6 +360,7 @@ class Document:
             and not self.is_trusted(c.lower)
             and 3 * sum(ch.isdigit() for ch in c.core) <= len(c.core)
             and not OPTIONAL_PLURAL.search(c.core)
+            and ("/" not in c.core or self.slash_is_junk(c.core))
         )
 
     def learn(self, rounds: int = 3) -> None:
@@ -575,8 +577,10 @@ class Document:
         """Keep or replace one chunk: its core, or the parts of a core with inner breaks
         (``counter-revolulionories``, ``up.Mensheviks``, ``CivilWor``)."""
         core = chunk.core
-        if not core or any(ch in chunk.text for ch in "/@=_#") or OPTIONAL_PLURAL.search(core):
+        if not core or any(ch in chunk.text for ch in "@=_#") or OPTIONAL_PLURAL.search(core):
             return None
+        if "/" in chunk.text and not self.slash_is_junk(core):
+            return None  # and/or, 1/2, a path
         number = as_year(core)
         if number:
             return Choice(chunk.core_start, chunk.core_end, number, "digits", 5.0, 5.0)
@@ -604,6 +608,12 @@ class Document:
         left = regex.split(r"[^\p{L}]", core[: stop.start()])[-1].lower()
         right = regex.split(r"[^\p{L}]", core[stop.end() :])[0].lower()
         return self.has_reading(left) and self.has_reading(right)
+
+    def slash_is_junk(self, core: str) -> bool:
+        """``Strugg/e``: a slash inside a damaged word, not between words or numbers."""
+        if not SLASHED.fullmatch(core) or core.isupper():
+            return False
+        return not all(self.is_trusted(p.lower()) for p in core.split("/") if p)
 
     def decide_parts(
         self, chunk: Chunk, breaks: list[int], previous: str | None, following: str | None

@@ -13,7 +13,7 @@ PARTS = regex.compile(
 )
 WORDLIKE = regex.compile(
     r"(?![\p{L}\p{N}]{1,2}\.)"  # not an abbreviation (e.g, Ph.D)
-    r"[\p{L}\d~'’!|\[\]{}$*&():;,.\"]*\p{L}[\p{L}\d~'’!|\[\]{}$*&():;,.\"]*"
+    r"[\p{L}\d~'’!|\[\]{}$*&():;,.\"^/]*\p{L}[\p{L}\d~'’!|\[\]{}$*&():;,.\"^/]*"
 )
 LETTERS_ONLY = regex.compile(r"\p{L}+(?:['’]\p{L}+)*")
 # Where a core may be cut into words: inner hyphens, lost spaces after punctuation, a
