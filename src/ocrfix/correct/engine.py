@@ -69,6 +69,7 @@ JOINABLE = zipf_to_logp(1.5)  # a joined or split word must be at least this fre
 MAX_JOIN_REPAIR = 5.0  # ... and need at most this much repair besides the join
 DAMAGED_JOIN_REPAIR = 10.0  # ... or this much after a hyphen in a heavily damaged text
 MAX_JOINED = 18  # longer joined strings are not searched
+MARGIN_SHARE = 0.1  # margin junk is dropped where this share of lines or more start with it
 STRAY_GAIN = 4.0  # evidence of a stray mark found by a punctuation rule
 NAME_CASE_GAIN = 3.5  # evidence that a name written small lost its capital to the OCR
 DOMAIN_EDIT_COST = 2.0  # one edit between an unknown word and a domain name or term
@@ -464,7 +465,7 @@ class Document:
         """Junk characters at line starts (``I ``, ``| ``, ``[ ``) on pages that have many."""
         firsts = [i for i, c in enumerate(self.chunks) if c.line_start]
         junk = [i for i in firsts if self.chunks[i].text in MARGIN_JUNK]
-        if len(junk) < 3 or len(junk) < 0.2 * len(firsts):
+        if len(junk) < 3 or len(junk) < MARGIN_SHARE * len(firsts):
             return []
         self.margin_chunks = set(junk)
         choices = []
