@@ -26,7 +26,7 @@ INNER_BREAK = regex.compile(
 LOST_SPACE = regex.compile(r"(?<=\p{L}{3})[.;:](?=[lij]\p{L}{2})")
 CASE_NOISE = regex.compile(r"(?<=\p{Ll}|^\p{Lu})[OQIHJ](?=\p{Ll})")  # not APIs
 ROMAN = regex.compile(r"[IVXLCDM]+")
-MARGIN_JUNK = frozenset({"I", "J", "|", "[", "]", "J'", "l", "!", "I'", "|'", "li"})
+MARGIN_JUNK = frozenset({"I", "J", "|", "[", "]", "J'", "l", "!", "I'", "|'", "li", "t", "r"})
 CLITICS = frozenset({"s", "t", "ll", "re", "ve", "d", "m"})
 DIGIT_LOOKALIKES = {
     "l": "1",
