@@ -764,7 +764,9 @@ class Document:
         if self.profile and not self.lexicon.knows(core):
             return False  # a damaged document: unknown words are its damage
         # a two-letter string wordfreq knows but does not trust (te, af) is no real word
-        known = self.lexicon.knows(core) if len(core) > 2 else self.is_trusted(core)
+        # (in a heavily damaged text, only a frequent word is one: wer, goin, slop are not)
+        rare_ok = len(core) > 2 and not self.heavily_damaged
+        known = self.lexicon.knows(core) if rare_ok else self.is_trusted(core)
         name_like = reading.model[:1].isupper() and not known
         if not known and not name_like:
             return False
