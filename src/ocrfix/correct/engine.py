@@ -920,11 +920,21 @@ class Document:
             return None  # across a blank line only a fragment continues the word
         if last.lower in SUSPENDED:
             return None  # pre- and post-war: a suspended hyphen
-        if "\n" not in gap and self.is_compound(first, last):
-            text = first.lead + first.core + "-" + last.core + last.trail  # Brest- Litovsk
+        if "\n" not in gap and self.is_compound(first, last):  # Brest- Litovsk
+            left = self.repaired_core(first, previous, last.lower)
+            right = self.repaired_core(last, left.lower(), self.context_word(j + 1))
+            text = first.lead + left + "-" + right + last.trail
             return Choice(first.start, last.end, text, "join", 4.0, 4.0), j - i + 1
         found = self.score_join([first, last], j + 1, previous, True)
         return None if found is None else (found[1], j - i + 1)
+
+    def repaired_core(self, chunk: Chunk, previous: str | None, following: str | None) -> str:
+        """A chunk's core as the corrector would surely write it (Zinovieu: Zinoviev)."""
+        core = Chunk(chunk.core_start, chunk.core_end, chunk.core, "", chunk.core, "")
+        choice = self.decide_core(core, previous, following)
+        if choice is None or choice.gain < self.thresholds(choice.known)[0]:
+            return chunk.core
+        return choice.replacement
 
     def is_compound(self, first: Chunk, last: Chunk) -> bool:
         """``Brest- Litovsk``, ``counter- revolution`` on one line: a compound with a space
