@@ -545,7 +545,7 @@ class Document:
             return False
         if len(chunk.core) <= 2 and not self.is_trusted(nxt.lower) and nxt.core.isalpha():
             return False  # wi thout: a short word may be a piece of the next one
-        if len(chunk.core) == 1 and nxt.core.isdigit():
+        if len(chunk.core) == 1 and nxt.core[:1].isdigit():
             return False  # I 917: a digit misread as a letter
         after = self.chunks[i + 2] if i + 2 < len(self.chunks) else None
         return not (len(chunk.core) <= 3 and after is not None and self.joinable_piece(after))
@@ -945,9 +945,10 @@ class Document:
         return names or (self.lexicon.knows(first.lower) and self.lexicon.knows(last.lower))
 
     def join_number(self, i: int) -> tuple[Choice, int] | None:
-        """A year split by spaces, digits perhaps misread: ``I 917``, ``t 9 l 8``, ``191 7``."""
+        """A year split by spaces, digits perhaps misread: ``I 917``, ``t 9 l 8``, ``191 7``,
+        ``'I 917`` (a speck before it), ``I 927-8`` (a range after it)."""
         chunks = self.chunks
-        if not chunks[i].core or chunks[i].lead or chunks[i].trail:
+        if not chunks[i].core or chunks[i].lead not in ("", "'", "‘") or chunks[i].trail:
             return None
         for size in range(2, 5):
             group = chunks[i : i + size]
@@ -957,7 +958,10 @@ class Document:
                 return None
             if any(self.raw[a.end : b.start] != " " for a, b in itertools.pairwise(group)):
                 return None
-            text = "".join(c.core for c in group)
+            last_core, _, rest = group[-1].core.partition("-")  # 1927-8
+            if rest and not rest.isdigit():
+                return None
+            text = "".join(c.core for c in group[:-1]) + last_core
             if len(text) > 4:
                 return None
             if not all(
@@ -969,9 +973,8 @@ class Document:
                 digits = text if text.isdigit() else as_year(text)
                 if digits and 1000 <= int(digits) <= 2099:
                     last = group[-1]
-                    return Choice(
-                        group[0].start, last.end, digits + last.trail, "digits", 5.0, 5.0
-                    ), size
+                    tail = last.core[len(last_core) :] + last.trail
+                    return Choice(group[0].start, last.end, digits + tail, "digits", 5.0, 5.0), size
         return None
 
     def score_join(
