@@ -13,7 +13,7 @@ PARTS = regex.compile(
 )
 WORDLIKE = regex.compile(
     r"(?![\p{L}\p{N}]{1,2}\.)"  # not an abbreviation (e.g, Ph.D)
-    r"[\p{L}\d~'’!|\[\]{}$*&():;,.\"^/]*\p{L}[\p{L}\d~'’!|\[\]{}$*&():;,.\"^/]*"
+    r"[\p{L}\d~'’!|\[\]{}$*&():;,.\"^/€]*\p{L}[\p{L}\d~'’!|\[\]{}$*&():;,.\"^/€]*"
 )
 LETTERS_ONLY = regex.compile(r"\p{L}+(?:['’]\p{L}+)*")
 # Where a core may be cut into words: inner hyphens, lost spaces after punctuation, a
@@ -44,7 +44,7 @@ DIGIT_LOOKALIKES = {
     "!": "1",
     "'": "1",
 }
-LEAD_JUNK = "{[*&$|!~"  # at a word's start, these are more often letters than punctuation
+LEAD_JUNK = "{[*&$|!~€"  # at a word's start, these are more often letters than punctuation
 TRAIL_JUNK = "[{(*&$|~"  # ... and these at its end
 LEAD_JUNK_SET = frozenset(LEAD_JUNK)
 TRAIL_JUNK_SET = frozenset(TRAIL_JUNK)
