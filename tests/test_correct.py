@@ -290,3 +290,11 @@ def test_a_slash_or_caret_inside_a_damaged_word_is_junk_and_and_or_is_not():
     assert clean("The Strugg/e for Mar^ism and/or 1/2 of it.\n") == (
         "The Struggle for Marxism and/or 1/2 of it.\n"
     )
+
+
+def test_a_word_broken_before_a_compound_is_joined_with_its_first_piece():
+    out = clean(
+        "The Republicon side was sobotoged by bour\ngeois-Stolinist repression ond the "
+        "workers ond peosonts were defeoted in the wor.\n"
+    )
+    assert "bourgeois-Stalinist\nrepression" in out

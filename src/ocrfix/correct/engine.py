@@ -894,6 +894,8 @@ class Document:
                 break
             if size > 2 and not self.is_fragment(group[-1]) and len(group[-1].core) > 3:
                 break
+            if size == 2:  # bour / geois-Stolinist
+                group = [group[0], self.leading_piece(group[1], i + 1)]
             found = self.score_join(group, i + size, previous, False)
             if found and (best is None or found[0] > best[0]):
                 best = (found[0], found[1], size)
@@ -925,8 +927,21 @@ class Document:
             right = self.repaired_core(last, left.lower(), self.context_word(j + 1))
             text = first.lead + left + "-" + right + last.trail
             return Choice(first.start, last.end, text, "join", 4.0, 4.0), j - i + 1
-        found = self.score_join([first, last], j + 1, previous, True)
+        found = self.score_join([first, self.leading_piece(last, j)], j + 1, previous, True)
         return None if found is None else (found[1], j - i + 1)
+
+    def leading_piece(self, chunk: Chunk, index: int) -> Chunk:
+        """A chunk whose core is a compound (``geois-Stolinist``) as its first piece, the
+        rest (repaired) carried as its trail, for a join with the chunk before."""
+        piece, dash, rest = chunk.core.partition("-")
+        if not (dash and piece and rest) or chunk.lead:
+            return chunk
+        after = self.repaired_core(
+            Chunk(chunk.core_start + len(piece) + 1, chunk.core_end, rest, "", rest, ""),
+            None,
+            self.context_word(index + 1),
+        )
+        return Chunk(chunk.start, chunk.end, chunk.text, "", piece, "-" + after + chunk.trail)
 
     def repaired_core(self, chunk: Chunk, previous: str | None, following: str | None) -> str:
         """A chunk's core as the corrector would surely write it (Zinovieu: Zinoviev)."""
