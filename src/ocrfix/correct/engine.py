@@ -1005,8 +1005,8 @@ class Document:
         if any(c.core[:1].isupper() and not c.core.isupper() for c in group[1:]):
             return None  # a capital starts a word: Ty Coon, Hong Kong
         crosses_line = "\n" in self.raw[group[0].end : group[-1].start]
-        if crosses_line and not hyphen and any(self.is_trusted(p) for p in parts):
-            return None  # across a line break only fragments are joined
+        if crosses_line and not hyphen and all(self.is_trusted(p) for p in parts):
+            return None  # across a line break real words are not joined (some / thing)
         following = self.context_word(after)
         joined = "".join(parts)
         options = [(joined, 0.0)] if self.lexicon.logp.get(joined, -99) >= JOINABLE else []
