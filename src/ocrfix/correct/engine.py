@@ -503,6 +503,12 @@ class Document:
                     previous = None
                 continue
             joined = self.try_join(i, previous)
+            alone = None
+            if joined is not None and joined[0].gain < self.thresholds(joined[0].known)[0]:
+                # an unsure join must not hide a sure repair of the word alone (o mish-mosh)
+                alone = self.decide(chunk, previous, self.context_word(i + 1))
+                if alone is not None and alone.gain >= joined[0].gain:
+                    joined = None
             if joined is not None:
                 choice, used = joined
                 choices.append(choice)
@@ -511,7 +517,7 @@ class Document:
                 chunk = self.chunks[i + used - 1]
                 i += used
             else:
-                choice = self.decide(chunk, previous, self.context_word(i + 1))
+                choice = alone or self.decide(chunk, previous, self.context_word(i + 1))
                 if choice is not None:
                     choices.append(choice)
                     previous = (PARTS.match(choice.replacement)["core"] or "").lower() or None
