@@ -26,6 +26,7 @@ OPENING = "‘'"
 CLOSING = "’'"
 QUOTE_REACH = 60  # chunks searched for the closing quote of an opening one
 PAREN_REACH = 12  # ... and for the parenthesis that closes a brace
+LONE_MARKS = frozenset({"'", "‘", "’", ",", "`", ".", "'.", ".'"})  # specks alone on a line
 CLOSES = regex.compile(r"[’'](?!\p{L})")  # a closing quote, not an apostrophe in a word
 YEAR = regex.compile(r"(?:1[5-9]|20)\d\d(?:[-–]\d{1,4})?")
 
@@ -52,6 +53,8 @@ def stray_punctuation(raw: str, chunks: list[Chunk]) -> list[Stray]:
             *unmatched_opening_quote(raw, chunks, i),
             *hyphen_before_word(raw, chunk, previous),
             *brace_for_parenthesis(chunks, i),
+            *bar_for_parenthesis(chunks, i),
+            *lone_mark_line(raw, chunk),
         ]
     return sorted(found, key=lambda s: s.start)
 
@@ -178,4 +181,37 @@ def brace_for_parenthesis(chunks: list[Chunk], i: int) -> list[Stray]:
             return []
         if ")" in later.trail:
             return [Stray(chunk.start, chunk.start + 1, "(")]
+    return []
+
+
+def bar_for_parenthesis(chunks: list[Chunk], i: int) -> list[Stray]:
+    """``(intended to be temporary|``: a bar ending a word after an open parenthesis is
+    the closing one.
+
+    >>> from ocrfix.correct.tokens import split_chunks
+    >>> bar_for_parenthesis(split_chunks("a ban (meant to be temporary| on it"), 5)
+    [Stray(start=28, end=29, replacement=')')]
+    """
+    chunk = chunks[i]
+    if not chunk.core or not chunk.trail.startswith("|"):
+        return []
+    for earlier in reversed(chunks[max(0, i - PAREN_REACH) : i]):
+        if ")" in earlier.text:
+            return []
+        if "(" in earlier.text:
+            return [Stray(chunk.core_end, chunk.core_end + 1, ")")]
+    return []
+
+
+def lone_mark_line(raw: str, chunk: Chunk) -> list[Stray]:
+    """A line holding nothing but a quote, comma or dot: a speck.
+
+    >>> from ocrfix.correct.tokens import split_chunks
+    >>> text = "of" + chr(10) + "' " + chr(10) + "steel"
+    >>> lone_mark_line(text, split_chunks(text)[1])
+    [Stray(start=3, end=4, replacement='')]
+    """
+    rest = raw[chunk.end :].lstrip(" \t")
+    if chunk.line_start and rest[:1] in ("", "\n", "\r", "\f") and chunk.text in LONE_MARKS:
+        return [Stray(chunk.start, chunk.end, "")]
     return []
