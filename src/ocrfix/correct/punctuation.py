@@ -211,7 +211,7 @@ def lone_mark_line(raw: str, chunk: Chunk) -> list[Stray]:
     >>> lone_mark_line(text, split_chunks(text)[1])
     [Stray(start=3, end=4, replacement='')]
     """
-    rest = raw[chunk.end :].lstrip(" \t")
-    if chunk.line_start and rest[:1] in ("", "\n", "\r", "\f") and chunk.text in LONE_MARKS:
-        return [Stray(chunk.start, chunk.end, "")]
-    return []
+    if not chunk.line_start or chunk.text not in LONE_MARKS:
+        return []
+    rest = raw[chunk.end : chunk.end + 80].lstrip(" \t")
+    return [Stray(chunk.start, chunk.end, "")] if rest[:1] in ("", "\n", "\r", "\f") else []
