@@ -684,10 +684,13 @@ class Document:
         keep = self.lm(previous, core, following, core) - self.keep_cost(core)
         keep -= self.confidence_penalty(chunk) + self.junk_edge_cost(chunk)
         scored: list[tuple[float, str, Reading]] = []
+        edge_junk = self.junk_edge_cost(chunk)
         for reading in self.readings(chunk):
+            covered = reading.end - reading.start - len(chunk.core)  # junk read as letters
+            left = edge_junk - JUNK_KEEP_COST * covered  # junk a change would leave (€ommune)
             for word, cost in self.options(reading.observed):
                 if word != core:
-                    score = self.lm(previous, word, following, core) - cost
+                    score = self.lm(previous, word, following, core) - cost - left
                     scored.append((score, word, reading))
         split = self.try_split(chunk, previous, following)
         if split is not None:
