@@ -810,7 +810,8 @@ class Document:
             if following:
                 score += self.lexicon.next_logp(rw, following) - self.lexicon.word_logp(following)
             if best is None or score > best[1]:
-                best = (f"{lw} {rw}", score)
+                right_model = chunk.core[k:].lstrip("'’")  # each word keeps its own case
+                best = (f"{lw} {match_case(right_model, rw)}", score)
         return best
 
     def has_reading(self, part: str) -> bool:
