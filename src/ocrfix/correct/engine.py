@@ -58,7 +58,7 @@ from ocrfix.correct.tokens import (
 from ocrfix.suggestion import Suggestion
 
 HEAVY_DAMAGE = 0.10  # share of unknown words that marks a text as heavily damaged
-DAMAGED_UNKNOWN_COST = 3.0  # ... where an unknown word is more likely damage than a word
+CLEAN_UNKNOWN = 0.005  # share of words a clean text has that the lexicon does not know
 NEAR_BUDGET = 16.0  # channel cost allowed to a near word of a damaged text
 NEAR_LONG = 7  # ... three edits away from an unknown word this long
 NEAR_GENERIC = 2
@@ -165,6 +165,7 @@ class Document:
         # unknown words written with a capital inside a sentence: names, mostly
         self.margin_chunks: set[int] = set()  # chunks that are margin junk
         self.heavily_damaged = False  # set by learn(): many unknown words
+        self.unknown_cost = 0.0  # ... and what keeping one costs then
         self.name_like = {
             c.lower
             for c in self.chunks
@@ -320,7 +321,7 @@ class Document:
         junk = sum(not (ch.isalpha() or ch in "'’-") for ch in observed)
         cost = sum(self.channel.keep.get(ch, 0.0) for ch in observed) + JUNK_KEEP_COST * junk
         if self.heavily_damaged and self.word_logp(observed) <= OOV_LOGP:
-            cost += DAMAGED_UNKNOWN_COST  # in a damaged text an unknown word is mostly damage
+            cost += self.unknown_cost  # in a damaged text an unknown word is mostly damage
         return cost
 
     def options(self, observed: str, rules_only: bool = False) -> list[tuple[str, float]]:
@@ -388,8 +389,12 @@ class Document:
             self._cache.clear()
         plain = [w for w in words if w.isalpha()]
         unknown = sum(not self.lexicon.knows(w) for w in plain)
-        if self.profile and unknown >= HEAVY_DAMAGE * max(len(plain), 1):
+        share = unknown / max(len(plain), 1)
+        if self.profile and share >= HEAVY_DAMAGE:
             self.heavily_damaged = True  # a systematic confusion, and words lost to it
+            # the odds that an unknown word is damage rather than a real word: the share of
+            # unknown words here over the share a clean text has
+            self.unknown_cost = math.log(share / CLEAN_UNKNOWN)
         repaired = set()
         for w in suspicious:
             if not self.lexicon.knows(w):
