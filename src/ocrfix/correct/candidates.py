@@ -61,9 +61,6 @@ def search(
     found: list[Candidate] = []
     seen_words: set[str] = set()
 
-    known_next = lexicon.__dict__.setdefault("_next", {})  # next_letters' cache, read directly
-    heappush = heapq.heappush
-
     def push(
         cost: float,
         i: int,
@@ -76,16 +73,11 @@ def search(
         key = (i, out)
         if cost > max_cost or best.get(key, max_cost + 1) <= cost:
             return
-        if out and not checked:
-            head = out[:-1]
-            letters = known_next.get(head)
-            if letters is None:
-                letters = lexicon.next_letters(head)
-            if out[-1] not in letters:
-                return
+        if out and not checked and not lexicon.has_prefix(out):
+            return
         best[key] = cost
         parent[key] = (origin, op)
-        heappush(heap, (cost, i, out, used))
+        heapq.heappush(heap, (cost, i, out, used))
 
     pops = 0
     while heap and len(found) < limit and pops < MAX_POPS:

@@ -58,21 +58,31 @@ class Lexicon:
     def __post_init__(self) -> None:
         if not self.sorted_words:
             self.sorted_words = sorted(self.logp)
+        self._clear_caches()
+
+    def _clear_caches(self) -> None:
+        """Look-up caches, built as they are used and never pickled."""
+        self._next: dict[str, str] = {}  # prefix -> the letters that may follow it
+        self._by_length: dict[int, list[str]] = {}  # common words by length
+        self._near: dict[int, list[str]] = {}  # common words within two letters of a length
 
     def has_prefix(self, prefix: str) -> bool:
         """True when some known word starts with ``prefix``."""
         if len(prefix) > 1:
-            return prefix[-1] in self.next_letters(prefix[:-1])
+            head = prefix[:-1]
+            letters = self._next.get(head)
+            if letters is None:
+                letters = self.next_letters(head)
+            return prefix[-1] in letters
         words = self.sorted_words
         i = bisect_left(words, prefix)
         return i < len(words) and words[i].startswith(prefix)
 
     def next_letters(self, prefix: str) -> str:
         """Every character that follows ``prefix`` in some known word (cached)."""
-        cache = self.__dict__.setdefault("_next", {})
-        found = cache.get(prefix)
+        found = self._next.get(prefix)
         if found is None:
-            found = cache[prefix] = self._scan_next(prefix)
+            found = self._next[prefix] = self._scan_next(prefix)
         return found
 
     def _scan_next(self, prefix: str) -> str:
@@ -90,24 +100,27 @@ class Lexicon:
     def common_words(self, size: int) -> list[str]:
         """Words of some frequency (Zipf ``NEAR_ZIPF`` and up) within two letters of
         ``size`` in length (cached)."""
-        cache = self.__dict__.setdefault("_common", {})
-        if not cache:
+        if not self._by_length:
             floor = zipf_to_logp(NEAR_ZIPF)
-            by_length: dict[int, list[str]] = {}
             for word, logp in self.logp.items():
                 if logp >= floor and word.isalpha():
-                    by_length.setdefault(len(word), []).append(word)
-            cache.update({n: sorted(words) for n, words in by_length.items()})
-        key = ("near", size)
-        if key not in cache:
-            cache[key] = [w for n in range(size - 2, size + 3) for w in cache.get(n, ())]
-        return cache[key]
+                    self._by_length.setdefault(len(word), []).append(word)
+            for words in self._by_length.values():
+                words.sort()
+        if size not in self._near:
+            lengths = range(size - 2, size + 3)
+            self._near[size] = [w for n in lengths for w in self._by_length.get(n, ())]
+        return self._near[size]
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
-        state.pop("_next", None)
-        state.pop("_common", None)
+        for cache in ("_next", "_by_length", "_near"):
+            state.pop(cache, None)
         return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._clear_caches()
 
     def word_logp(self, word: str) -> float:
         """ln P(word), lower-cased; unknown words get ``OOV_LOGP``."""
