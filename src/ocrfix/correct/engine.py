@@ -51,6 +51,7 @@ from ocrfix.correct.tokens import (
     WORDLIKE,
     Chunk,
     as_year,
+    bare_chunk,
     fix_case_noise,
     match_case,
     split_chunks,
@@ -61,7 +62,7 @@ HEAVY_DAMAGE = 0.10  # share of unknown words that marks a text as heavily damag
 CLEAN_UNKNOWN = 0.005  # share of words a clean text has that the lexicon does not know
 NEAR_BUDGET = 16.0  # channel cost allowed to a near word of a damaged text
 NEAR_LONG = 7  # ... three edits away from an unknown word this long
-NEAR_GENERIC = 2
+NEAR_GENERIC = 2  # ... and at most this many arbitrary edits
 JUNK_KEEP_COST = 4.0  # what keeping letter-like junk in or beside a word costs
 TRUSTED = zipf_to_logp(3.0)  # words this frequent are not searched without a profile
 TRUSTED_SHORT = zipf_to_logp(4.5)  # ... and two-letter words this frequent
@@ -376,8 +377,8 @@ class Document:
         for _ in range(rounds):
             repairs = []
             for w, n in sample.items():
-                best, gain, margin = self.context_free_best(w)
-                if best != w and gain >= self.settings.auto_gain and margin >= 1.0:
+                best = self.confident_repair(w)
+                if best is not None:
                     ops = next(c.ops for c in self.candidates(w) if c.word == best)
                     repairs.append((w, n, [op for op in ops if op[0] != op[1]]))
             profile = prof.learn(repairs, words)
@@ -405,10 +406,16 @@ class Document:
         self.doc_counts = Counter(w for w in words if w not in repaired and self.lexicon.knows(w))
         if self.heavily_damaged:  # what its confidently repaired words were, it uses too
             for w, n in sample.items():
-                if not self.lexicon.knows(w):
-                    best, gain, margin = self.context_free_best(w)
-                    if best != w and gain >= self.settings.auto_gain and margin >= 1.0:
-                        self.doc_counts[best] += n
+                best = None if self.lexicon.knows(w) else self.confident_repair(w)
+                if best is not None:
+                    self.doc_counts[best] += n
+
+    def confident_repair(self, word: str) -> str | None:
+        """The word behind ``word`` when, without context, it clearly beats keeping it."""
+        best, gain, margin = self.context_free_best(word)
+        if best != word and gain >= self.settings.auto_gain and margin >= 1.0:
+            return best
+        return None
 
     def change_threshold(self, word: str, best: str) -> float:
         """The gain a change of the known ``word`` to ``best`` needs to be applied: a
@@ -546,8 +553,8 @@ class Document:
         usual_case = core.islower() or core.isupper() or core[1:].islower()
         if not usual_case and fix_case_noise(core) != core:
             return False
-        if core[0] in "li" and core.islower() and chunk.lower in self.lexicon.case_forms:
-            return False  # perhaps a name written small (lenin)
+        if self.small_name(chunk):
+            return False  # a name written small (lenin)
         nxt = self.chunks[i + 1] if i + 1 < len(self.chunks) else None
         if nxt is None:
             return True
@@ -596,9 +603,8 @@ class Document:
         number = as_year(core)
         if number:
             return Choice(chunk.core_start, chunk.core_end, number, "digits", 5.0, 5.0)
-        name = self.lexicon.case_forms.get(chunk.lower, "")
-        if core.islower() and core[0] in "li" and name[:1] in "LI" and name[1:].islower():
-            # lenin, leningrad: a capital I or L read as a small letter in a name
+        name = self.small_name(chunk)
+        if name:
             return self.decide_core_name(chunk, name, previous, following)
         if 4 * sum(ch.isdigit() for ch in core) > len(core) or self.lexicon.is_protected(
             chunk.lower
@@ -641,7 +647,7 @@ class Document:
                 texts.append(sep)
                 continue
             begin = chunk.core_start + offset
-            sub = Chunk(begin, begin + len(part), part, "", part, "")
+            sub = bare_chunk(begin, part)
             nxt = pieces[k + 1][1].lower() if k + 1 < len(pieces) else following
             choice = self.decide_core(sub, prev, nxt)
             word = choice.replacement if choice else part
@@ -687,9 +693,9 @@ class Document:
         if denoised != chunk.core and self.is_trusted(core):
             return Choice(chunk.core_start, chunk.core_end, denoised, "case", 5.0, 5.0)
         keep = self.lm(previous, core, following, core) - self.keep_cost(core)
-        keep -= self.confidence_penalty(chunk) + self.junk_edge_cost(chunk)
-        scored: list[tuple[float, str, Reading]] = []
         edge_junk = self.junk_edge_cost(chunk)
+        keep -= self.confidence_penalty(chunk) + edge_junk
+        scored: list[tuple[float, str, Reading]] = []
         for reading in self.readings(chunk):
             covered = reading.end - reading.start - len(chunk.core)  # junk read as letters
             left = edge_junk - JUNK_KEEP_COST * covered  # junk a change would leave (€ommune)
@@ -730,14 +736,20 @@ class Document:
             known=self.is_known_change(core, best, reading),
         )
 
+    def small_name(self, chunk: Chunk) -> str | None:
+        """The name a chunk spells with its capital I or L read small (lenin, leningrad)."""
+        core = chunk.core
+        if not core.islower() or core[0] not in "li":
+            return None
+        name = self.lexicon.case_forms.get(chunk.lower, "")
+        return name if name[:1] in ("L", "I") and name[1:].islower() else None
+
     def decide_core_name(
         self, chunk: Chunk, name: str, previous: str | None, following: str | None
     ) -> Choice:
         """A known name written small: its capital, and any other repair of it."""
         model = chunk.core[:1].upper() + chunk.core[1:]
-        repaired = self.decide_core(
-            Chunk(chunk.core_start, chunk.core_end, model, "", model, ""), previous, following
-        )
+        repaired = self.decide_core(bare_chunk(chunk.core_start, model), previous, following)
         if repaired is not None and repaired.start == chunk.core_start:
             return repaired
         gain = NAME_CASE_GAIN
@@ -952,7 +964,7 @@ class Document:
         if not (dash and piece and rest) or chunk.lead:
             return chunk
         after = self.repaired_core(
-            Chunk(chunk.core_start + len(piece) + 1, chunk.core_end, rest, "", rest, ""),
+            bare_chunk(chunk.core_start + len(piece) + 1, rest),
             None,
             self.context_word(index + 1),
         )
@@ -960,8 +972,7 @@ class Document:
 
     def repaired_core(self, chunk: Chunk, previous: str | None, following: str | None) -> str:
         """A chunk's core as the corrector would surely write it (Zinovieu: Zinoviev)."""
-        core = Chunk(chunk.core_start, chunk.core_end, chunk.core, "", chunk.core, "")
-        choice = self.decide_core(core, previous, following)
+        choice = self.decide_core(bare_chunk(chunk.core_start, chunk.core), previous, following)
         if choice is None or choice.gain < self.thresholds(choice.known)[0]:
             return chunk.core
         return choice.replacement

@@ -78,6 +78,11 @@ class Chunk:
         return self.core_start + len(self.core)
 
 
+def bare_chunk(start: int, core: str) -> Chunk:
+    """A core at ``start`` with nothing around it: a piece of a chunk decided alone."""
+    return Chunk(start, start + len(core), core, "", core, "")
+
+
 def split_chunks(raw: str) -> list[Chunk]:
     """Every run of non-space characters, with its line position."""
     chunks = []
