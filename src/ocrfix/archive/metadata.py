@@ -135,14 +135,21 @@ def locate_input(recorded: str, corrections: Path) -> Path:
     return candidates[0]
 
 
-def read_metadata_csv(path: Path) -> dict[str, dict[str, Value]]:
-    """Rows of a ``metadata.csv`` by file name (empty cells left out); ``{}`` when absent."""
+def read_optional(path: Path, encoding: str) -> str | None:
+    """A metadata file's text, or None when there is none; unreadable is an error."""
     try:
-        text = path.read_text("utf-8-sig")
+        return path.read_text(encoding)
     except FileNotFoundError:
-        return {}
+        return None
     except (OSError, UnicodeDecodeError) as exc:
         raise MetadataError(path, f"cannot be read ({exc})") from None
+
+
+def read_metadata_csv(path: Path) -> dict[str, dict[str, Value]]:
+    """Rows of a ``metadata.csv`` by file name (empty cells left out); ``{}`` when absent."""
+    text = read_optional(path, "utf-8-sig")
+    if text is None:
+        return {}
     reader = csv.reader(io.StringIO(text, newline=""))
     header = [h.strip().lower() for h in next(reader, [])]
     if "file" not in header:
@@ -164,12 +171,9 @@ def read_metadata_csv(path: Path) -> dict[str, dict[str, Value]]:
 
 def read_sidecar(path: Path) -> dict[str, Value]:
     """Fields of a ``NAME.meta.yaml``; ``{}`` when there is none."""
-    try:
-        text = path.read_text("utf-8")
-    except FileNotFoundError:
+    text = read_optional(path, "utf-8")
+    if text is None:
         return {}
-    except (OSError, UnicodeDecodeError) as exc:
-        raise MetadataError(path, f"cannot be read ({exc})") from None
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
