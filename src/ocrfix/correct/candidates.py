@@ -5,7 +5,8 @@ The search reads the observed word left to right; at each character it may copy 
 a rewrite rule, delete it, substitute or insert an arbitrary letter, each at its cost. A
 path is dropped as soon as what it has written is the prefix of no known word, so only
 plausible corrections are ever explored. Complexity grows with the cost allowed, not with
-the size of the lexicon (each prefix test is a binary search).
+the size of the lexicon (each prefix test looks up the letters that may follow, found by
+binary search once and cached).
 """
 
 from __future__ import annotations
@@ -61,6 +62,8 @@ def search(
     found: list[Candidate] = []
     seen_words: set[str] = set()
 
+    next_letters = lexicon.next_letters
+
     def push(
         cost: float,
         i: int,
@@ -73,8 +76,8 @@ def search(
         key = (i, out)
         if cost > max_cost or best.get(key, max_cost + 1) <= cost:
             return
-        if out and not checked and not lexicon.has_prefix(out):
-            return
+        if out and not checked and out[-1] not in next_letters(out[:-1]):
+            return  # no known word starts so
         best[key] = cost
         parent[key] = (origin, op)
         heapq.heappush(heap, (cost, i, out, used))

@@ -553,7 +553,7 @@ class Document:
         usual_case = core.islower() or core.isupper() or core[1:].islower()
         if not usual_case and fix_case_noise(core) != core:
             return False
-        if self.small_name(chunk):
+        if core[0] in "li" and self.small_name(chunk):  # (the test first: a hot path)
             return False  # a name written small (lenin)
         nxt = self.chunks[i + 1] if i + 1 < len(self.chunks) else None
         if nxt is None:

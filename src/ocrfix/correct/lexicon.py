@@ -66,18 +66,6 @@ class Lexicon:
         self._by_length: dict[int, list[str]] = {}  # common words by length
         self._near: dict[int, list[str]] = {}  # common words within two letters of a length
 
-    def has_prefix(self, prefix: str) -> bool:
-        """True when some known word starts with ``prefix``."""
-        if len(prefix) > 1:
-            head = prefix[:-1]
-            letters = self._next.get(head)
-            if letters is None:
-                letters = self.next_letters(head)
-            return prefix[-1] in letters
-        words = self.sorted_words
-        i = bisect_left(words, prefix)
-        return i < len(words) and words[i].startswith(prefix)
-
     def next_letters(self, prefix: str) -> str:
         """Every character that follows ``prefix`` in some known word (cached)."""
         found = self._next.get(prefix)
