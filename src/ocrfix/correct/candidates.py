@@ -62,7 +62,7 @@ def search(
     found: list[Candidate] = []
     seen_words: set[str] = set()
 
-    next_letters = lexicon.next_letters
+    next_letters, next_known = lexicon.next_letters, lexicon.next_known
 
     def push(
         cost: float,
@@ -76,8 +76,11 @@ def search(
         key = (i, out)
         if cost > max_cost or best.get(key, max_cost + 1) <= cost:
             return
-        if out and not checked and out[-1] not in next_letters(out[:-1]):
-            return  # no known word starts so
+        if out and not checked:
+            head = out[:-1]
+            letters = next_known.get(head)  # (found before, mostly: a dict look-up first)
+            if out[-1] not in (next_letters(head) if letters is None else letters):
+                return  # no known word starts so
         best[key] = cost
         parent[key] = (origin, op)
         heapq.heappush(heap, (cost, i, out, used))

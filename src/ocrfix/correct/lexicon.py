@@ -62,15 +62,15 @@ class Lexicon:
 
     def _clear_caches(self) -> None:
         """Look-up caches, built as they are used and never pickled."""
-        self._next: dict[str, str] = {}  # prefix -> the letters that may follow it
+        self.next_known: dict[str, str] = {}  # prefix -> next_letters(prefix), as found
         self._by_length: dict[int, list[str]] = {}  # common words by length
         self._near: dict[int, list[str]] = {}  # common words within two letters of a length
 
     def next_letters(self, prefix: str) -> str:
         """Every character that follows ``prefix`` in some known word (cached)."""
-        found = self._next.get(prefix)
+        found = self.next_known.get(prefix)
         if found is None:
-            found = self._next[prefix] = self._scan_next(prefix)
+            found = self.next_known[prefix] = self._scan_next(prefix)
         return found
 
     def _scan_next(self, prefix: str) -> str:
@@ -102,7 +102,7 @@ class Lexicon:
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
-        for cache in ("_next", "_by_length", "_near"):
+        for cache in ("next_known", "_by_length", "_near"):
             state.pop(cache, None)
         return state
 
