@@ -77,15 +77,6 @@ def test_rerun_skips_unchanged_and_force_redoes_identically(tmp_path, page_png):
     assert {o.status for o in other.outcomes} == {"done"}
 
 
-def test_inputs_sharing_a_stem_get_distinct_folders(tmp_path):
-    for sub in ("a", "b"):
-        (tmp_path / sub).mkdir()
-        (tmp_path / sub / "notes.txt").write_text(f"from {sub}\n")
-    batch = process_batch([tmp_path / "a", tmp_path / "b"], tmp_path / "out")
-    assert sorted(o.doc_id for o in batch.outcomes) == ["notes", "notes-2"]
-    assert (tmp_path / "out" / "notes-2" / "raw.txt").read_text() == "from b\n"
-
-
 def test_output_folder_is_not_searched_for_inputs(tmp_path):
     (tmp_path / "x.txt").write_text("text\n")
     process_batch([tmp_path], tmp_path / "corrections")

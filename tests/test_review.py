@@ -498,8 +498,12 @@ def test_rerun_does_not_repeat_a_rejected_suggestion(tmp_path):
     decisions.set_decisions(out / "notes", {rejected.id: "reject", accepted.id: "accept"})
     learn_cmd = [sys.executable, "-m", "ocrfix.cli", "learn", str(out)]
     subprocess.run(learn_cmd, env=env, check=True, capture_output=True)
-    subprocess.run([*run, "--force"], env=env, check=True)
-    pairs = {(r.original, r.replacement) for r in word_rows(out / "notes")}
+    fresh = [*run[:-3], "--out", str(tmp_path / "fresh"), "-q"]  # the same text, unreviewed
+    subprocess.run(fresh, env=env, check=True)
+    pairs = {(r.original, r.replacement) for r in word_rows(tmp_path / "fresh" / "notes")}
     assert (rejected.original, rejected.replacement) not in pairs
     assert rejected.original not in {original for original, _ in pairs}  # now protected
     assert (accepted.original, accepted.replacement) in pairs
+    subprocess.run([*run, "--force"], env=env, check=True, capture_output=True)
+    kept = {(r.original, r.replacement): r.decision for r in word_rows(out / "notes")}
+    assert kept[(rejected.original, rejected.replacement)] == "reject"  # the review stays

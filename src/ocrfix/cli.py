@@ -12,12 +12,20 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from ocrfix import __version__
-from ocrfix.ingest import InputError, find_inputs, read_text
+from ocrfix import __version__, ingest, tesseract
+from ocrfix.errors import (
+    ExitCode,
+    InputError,
+    OcrfixError,
+    OutputError,
+    UsageError,
+    reason_of,
+)
+from ocrfix.ingest import find_inputs, read_text
 from ocrfix.pipeline import BatchResult, Settings, process_batch
 from ocrfix.report import write_report
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = ExitCode.OK, ExitCode.INPUT_FAILED, ExitCode.USAGE
 
 
 def error_console() -> Console:
@@ -37,12 +45,26 @@ Read every input and write, for each document, a folder OUT/<name>/ with:
                    footer, page-number); the preprocessed page images
 and OUT/report.html, the batch at a glance.
 
+A document's folder is named from its input's path under the folder given (scans/1917/
+report.pdf given as scans/ is OUT/1917__report/); two inputs that would share a name get
+a short hash of their path added (notes-3f2a91c0), and a folder stays its input's.
+
 Inputs are files or folders (searched recursively): .png .jpg .jpeg .tif .tiff (every
 page of a multi-page TIFF), .pdf (every page, rendered at 300 dpi) and .txt (text an OCR
 engine already produced). Other files are passed over and listed. Documents whose input
 and settings have not changed since the last run are skipped unless --force is given.
 
-Exit status: 0 when every input was processed (or skipped), 1 when any failed.
+Reviewed documents (with decisions or a final.txt) are redone only when their input
+changed or with --force: the earlier folder is kept in OUT/<name>/history/vN/, and each
+decision that still fits the new text is carried over (the others are listed in
+uncarried.csv).
+
+A bad input (unreadable, corrupt, too large, not a regular file) gets one line naming it
+and the reason; the others go on.
+
+Exit status: 0 when every input was processed (or skipped); 1 when any input failed;
+2 for a usage error; 3 when Tesseract or a language is missing; 5 when the output
+cannot be written.
 """
 
 
@@ -187,6 +209,28 @@ def build_parser() -> argparse.ArgumentParser:
         "-q",
         action="store_true",
         help="no progress bar and no summary table; errors are still printed",
+    )
+    run.add_argument(
+        "--max-pages",
+        type=int,
+        default=ingest.DEFAULT_MAX_PAGES,
+        metavar="N",
+        help="refuse an input of more than N pages (default: %(default)s)",
+    )
+    run.add_argument(
+        "--max-megapixels",
+        type=float,
+        default=ingest.DEFAULT_MAX_PIXELS / 1e6,
+        metavar="MP",
+        help="refuse a page larger than this many megapixels (default: %(default)g)",
+    )
+    run.add_argument(
+        "--timeout",
+        type=float,
+        default=tesseract.DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help="Tesseract's time for one page; a page that takes longer is left empty, with a "
+        "note (default: %(default)g)",
     )
     run.add_argument(
         "--lexicon",
@@ -343,17 +387,20 @@ def cmd_run(args: argparse.Namespace) -> int:
     out_console = Console(quiet=args.quiet)
     err = error_console()
     if args.jobs < 1:
-        err.print("error: --jobs must be at least 1")
-        return EXIT_USAGE
+        raise UsageError("--jobs must be at least 1")
+    if args.max_pages < 1 or args.max_megapixels <= 0 or args.timeout <= 0:
+        raise UsageError("--max-pages, --max-megapixels and --timeout must be positive")
     missing = [str(p) for p in args.lexicon if not p.is_file()]
     if missing:
-        err.print(f"error: {missing[0]}: no such lexicon file", markup=False)
-        return EXIT_USAGE
+        raise UsageError(f"{missing[0]}: no such lexicon file")
     settings = Settings(
         lang=args.lang,
         psm=args.psm,
         lexicons=tuple(str(p.resolve()) for p in args.lexicon),
         preprocess=args.preprocess,
+        max_pixels=round(args.max_megapixels * 1e6),
+        max_pages=args.max_pages,
+        page_timeout=args.timeout,
     )
     progress = Progress(
         TextColumn("[bold]ocrfix[/] pages"),
@@ -365,25 +412,30 @@ def cmd_run(args: argparse.Namespace) -> int:
         transient=True,
     )
     task = progress.add_task("pages", total=None)
-    try:
-        with progress:
-            batch = process_batch(
-                args.inputs,
-                args.out,
-                settings,
-                jobs=args.jobs,
-                force=args.force,
-                on_total=lambda total: progress.update(task, total=total),
-                on_advance=lambda n: progress.advance(task, n),
-            )
-    except InputError as exc:
-        err.print(f"error: {exc}", markup=False)
-        return EXIT_FAILED
-    report = write_report(args.out, batch)
+    with progress:
+        batch = process_batch(
+            args.inputs,
+            args.out,
+            settings,
+            jobs=args.jobs,
+            force=args.force,
+            on_total=lambda total: progress.update(task, total=total),
+            on_advance=lambda n: progress.advance(task, n),
+        )
     print_messages(batch, err)
     out_console.print(summary_table(batch))
+    try:
+        report = write_report(args.out, batch)
+    except OSError as exc:
+        raise OutputError(args.out / "report.html", f"not written: {reason_of(exc)}") from None
     out_console.print(f"Report: {report}", markup=False)
-    return EXIT_FAILED if batch.failed else EXIT_OK
+    return batch_status(batch)
+
+
+def batch_status(batch: BatchResult) -> ExitCode:
+    """The exit status of a batch: the most serious kind among the failed inputs."""
+    codes = [o.exit_code for o in batch.failed]
+    return ExitCode(max(codes)) if codes else ExitCode.OK
 
 
 def cmd_lexicon_build(args: argparse.Namespace) -> int:
@@ -391,11 +443,9 @@ def cmd_lexicon_build(args: argparse.Namespace) -> int:
     from ocrfix.correct.lexicon import CORPUS_WORDS, WORD, harvest_terms, write_word_list
 
     err = error_console()
-    try:
-        found = find_inputs(args.corpus)
-    except InputError as exc:
-        err.print(f"error: {exc}", markup=False)
-        return EXIT_FAILED
+    found = find_inputs(args.corpus)
+    for path, reason in found.bad:
+        err.print(f"error: {path}: {reason}", markup=False)
     files = [f for f in found.files if f.suffix.lower() == ".txt"]
     texts = []
     for path in files:
@@ -414,18 +464,14 @@ def cmd_lexicon_build(args: argparse.Namespace) -> int:
     Console().print(
         f"{len(terms)} words from {len(texts)} files written to {args.output}", markup=False
     )
-    return EXIT_OK if len(texts) == len(files) else EXIT_FAILED
+    return EXIT_OK if len(texts) == len(files) and not found.bad else EXIT_FAILED
 
 
-def chosen_documents(args: argparse.Namespace, err: Console) -> list[Path] | None:
-    """The document folders ``apply`` or ``learn`` works on, or None (said why) if none."""
-    from ocrfix.review.decisions import DecisionError, document_folders
+def chosen_documents(args: argparse.Namespace) -> list[Path]:
+    """The document folders ``apply`` or ``learn`` works on (``DecisionError`` if none)."""
+    from ocrfix.review.decisions import document_folders
 
-    try:
-        return document_folders(args.corrections, args.docs)
-    except DecisionError as exc:
-        err.print(f"error: {exc}", markup=False)
-        return None
+    return document_folders(args.corrections, args.docs)
 
 
 def cmd_apply(args: argparse.Namespace) -> int:
@@ -434,9 +480,7 @@ def cmd_apply(args: argparse.Namespace) -> int:
     from ocrfix.review.learn import learn
 
     err = error_console()
-    folders = chosen_documents(args, err)
-    if folders is None:
-        return EXIT_FAILED
+    folders = chosen_documents(args)
     table = Table(title="ocrfix apply")
     table.add_column("document")
     for column in ("accepted", "edited", "rejected", "auto kept", "undecided", "final.txt chars"):
@@ -467,9 +511,7 @@ def cmd_learn(args: argparse.Namespace) -> int:
     from ocrfix.review.learn import learn
 
     err = error_console()
-    folders = chosen_documents(args, err)
-    if folders is None:
-        return EXIT_FAILED
+    folders = chosen_documents(args)
     result = learn(folders)
     print_learned(result, err)
     return EXIT_FAILED if result.errors else EXIT_OK
@@ -490,18 +532,13 @@ def print_learned(result, err: Console) -> None:
 
 def cmd_review(args: argparse.Namespace) -> int:
     """``ocrfix review``: serve the review app until Ctrl-C."""
-    from ocrfix.review.decisions import DecisionError
     from ocrfix.review.server import LOOPBACK, make_server
 
     err = error_console()
     try:
         server = make_server(args.corrections, args.host, args.port)
-    except DecisionError as exc:
-        err.print(f"error: {exc}", markup=False)
-        return EXIT_FAILED
     except OSError as exc:
-        err.print(f"error: cannot listen on {args.host}:{args.port}: {exc.strerror}", markup=False)
-        return EXIT_FAILED
+        raise UsageError(f"cannot listen on {args.host}:{args.port}: {reason_of(exc)}") from None
     if args.host not in LOOPBACK:
         err.print(f"note: listening on {args.host}: other machines can read these texts")
     print(f"Reviewing {args.corrections}: open\n  {server.url}\nCtrl-C stops.", flush=True)
@@ -521,14 +558,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
     err = error_console()
     for folder in (args.out_dir, args.gt):
         if not folder.is_dir():
-            err.print(f"error: {folder}: no such folder", markup=False)
-            return EXIT_FAILED
+            raise InputError(folder, "no such folder")
     scores, total, missing = evaluate(args.out_dir, args.gt)
     if not scores:
-        err.print(
-            f"error: {args.out_dir}: no document has a ground truth in {args.gt}", markup=False
-        )
-        return EXIT_FAILED
+        raise InputError(args.out_dir, f"no document has a ground truth in {args.gt}")
     if args.json:
         print(to_json(scores, total, missing))
         return EXIT_OK
@@ -573,17 +606,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """``ocrfix export``: documents into the archive, a table of what became of each."""
-    from ocrfix.archive.catalog import ArchiveError
     from ocrfix.archive.export import NEW, REFUSED, UNCHANGED, UNREVIEWED, VERSION, export
     from ocrfix.archive.metadata import MetadataError, parse_assignment
-    from ocrfix.review.decisions import DecisionError
 
     err = error_console()
     try:
         overrides = dict(parse_assignment(a) for a in args.set)
     except MetadataError as exc:
-        err.print(f"error: {exc}", markup=False)
-        return EXIT_USAGE
+        raise UsageError(str(exc)) from None
     try:
         result = export(
             args.corrections,
@@ -593,9 +623,8 @@ def cmd_export(args: argparse.Namespace) -> int:
             overrides=overrides,
             on_wait=lambda: err.print("waiting for another export of this archive…"),
         )
-    except (DecisionError, ArchiveError, OSError) as exc:
-        err.print(f"error: {exc}", markup=False)
-        return EXIT_FAILED
+    except OSError as exc:
+        raise OutputError(args.archive, reason_of(exc)) from None
     for line in result.tidied:
         err.print(f"tidied: {line}", markup=False)
     table = Table(title=f"ocrfix export → {args.archive}")
@@ -625,22 +654,13 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_archive_search(args: argparse.Namespace) -> int:
     """``ocrfix archive search``: ranked documents with a snippet each."""
-    from ocrfix.archive.catalog import ArchiveError, QueryError, open_catalog, search
+    from ocrfix.archive.catalog import open_catalog, search
 
-    err = error_console()
     if args.limit < 1:
-        err.print("error: --limit must be at least 1")
-        return EXIT_USAGE
-    try:
-        conn = open_catalog(args.archive)
-    except ArchiveError as exc:
-        err.print(f"error: {exc}", markup=False)
-        return EXIT_FAILED
+        raise UsageError("--limit must be at least 1")
+    conn = open_catalog(args.archive)
     try:
         hits = search(conn, args.query, args.limit)
-    except QueryError as exc:
-        err.print(f"error: {exc}", markup=False)
-        return EXIT_USAGE
     finally:
         conn.close()
     if not hits:
@@ -662,14 +682,9 @@ def cmd_archive_search(args: argparse.Namespace) -> int:
 
 def cmd_archive_list(args: argparse.Namespace) -> int:
     """``ocrfix archive list``: every document of an archive."""
-    from ocrfix.archive.catalog import ArchiveError, documents, open_catalog
+    from ocrfix.archive.catalog import documents, open_catalog
 
-    err = error_console()
-    try:
-        conn = open_catalog(args.archive)
-    except ArchiveError as exc:
-        err.print(f"error: {exc}", markup=False)
-        return EXIT_FAILED
+    conn = open_catalog(args.archive)
     try:
         rows = documents(conn)
     finally:
@@ -692,14 +707,23 @@ def cmd_archive_list(args: argparse.Namespace) -> int:
 
 
 def print_messages(batch: BatchResult, err: Console) -> None:
-    """One line per failed input, decoding note and unsupported file."""
+    """One line per failed input, note (decoding, carried decisions) and unsupported file."""
     for path in batch.unsupported:
         err.print(f"skipped: {path}: unsupported file type", markup=False)
     for o in batch.outcomes:
-        if o.note:
-            err.print(f"note: {o.path}: {o.note}", markup=False)
+        for note in o.notes:
+            err.print(f"note: {o.path}: {note}", markup=False)
         if o.status == "failed":
             err.print(f"error: {o.path}: {o.error}", markup=False)
+    if batch.kept_reviewed:
+        err.print(
+            f"note: {len(batch.kept_reviewed)} reviewed document(s) kept as they are, although "
+            "ocrfix's data or settings changed since they were made (--force redoes them and "
+            "carries the decisions over): "
+            + ", ".join(batch.kept_reviewed[:5])
+            + (" …" if len(batch.kept_reviewed) > 5 else ""),
+            markup=False,
+        )
 
 
 def summary_table(batch: BatchResult) -> Table:
@@ -732,8 +756,16 @@ def summary_table(batch: BatchResult) -> Table:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; every error ocrfix knows ends here as one line and its exit status."""
     args = build_parser().parse_args(argv)
-    return args.handler(args)
+    try:
+        return int(args.handler(args))
+    except OcrfixError as exc:
+        error_console().print(f"error: {exc}", markup=False)
+        return int(exc.exit_code)
+    except KeyboardInterrupt:
+        error_console().print("interrupted", markup=False)
+        return int(ExitCode.INTERRUPTED)
 
 
 if __name__ == "__main__":

@@ -1,9 +1,14 @@
-"""Writing without ever leaving a half-written file or folder behind: temp name, then rename."""
+"""Writing without ever leaving a half-written file or folder behind: temp name, then rename.
+
+What is written follows the user's umask, as any file a program writes (temporary files
+are made private by the library that names them; their modes are set back to the usual).
+"""
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import os
 import shutil
 import tempfile
@@ -14,11 +19,24 @@ TMP_PREFIX = ".ocrfix-tmp-"
 OLD_PREFIX = ".ocrfix-old-"
 
 
+def current_umask() -> int:
+    """The process's umask (read by setting it and setting it back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+UMASK = current_umask()
+FILE_MODE = 0o666 & ~UMASK
+FOLDER_MODE = 0o777 & ~UMASK
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=TMP_PREFIX + path.name + ".")
     try:
+        os.fchmod(fd, FILE_MODE)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -34,8 +52,9 @@ def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
-def write_folder(target: Path, files: Mapping[str, bytes]) -> None:
-    """Replace the folder ``target`` by one holding exactly ``files`` (relative path -> bytes).
+def write_folder(target: Path, files: Mapping[str, bytes | Path]) -> None:
+    """Replace the folder ``target`` by one holding exactly ``files`` (relative path -> bytes,
+    or the path of a file to copy).
 
     The new folder is built under a temporary name beside ``target`` and renamed into place,
     so ``target`` is at every moment either the complete old folder, absent, or the
@@ -45,10 +64,14 @@ def write_folder(target: Path, files: Mapping[str, bytes]) -> None:
     parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=parent, prefix=f"{TMP_PREFIX}{target.name}-"))
     try:
+        staging.chmod(FOLDER_MODE)
         for name, data in files.items():
             path = staging / name
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
+            if isinstance(data, Path):
+                shutil.copyfile(data, path)
+            else:
+                path.write_bytes(data)
         old = None
         if target.exists():
             old = Path(tempfile.mkdtemp(dir=parent, prefix=f"{OLD_PREFIX}{target.name}-"))
@@ -74,12 +97,65 @@ def remove_leftovers(folder: Path) -> None:
 
 
 @contextlib.contextmanager
-def folder_lock(folder: Path) -> Iterator[None]:
-    """Hold an exclusive lock on ``folder`` (``flock``), waiting for other processes."""
-    fd = os.open(folder, os.O_RDONLY)
+def _locked_fd(fd: int) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on an open descriptor, then close it."""
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:
         fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
+
+
+def file_lock(path: Path) -> contextlib.AbstractContextManager[None]:
+    """Hold an exclusive lock on the lock file ``path`` (made if missing), waiting for others.
+
+    Unlike a lock on a folder, it stays the same file while the folder is replaced.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return _locked_fd(os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE))
+
+
+def document_lock(folder: Path) -> contextlib.AbstractContextManager[None]:
+    """The lock of a document folder: the hidden file ``.<name>.lock`` beside it."""
+    return file_lock(folder.parent / f".{folder.name}.lock")
+
+
+def folder_lock(folder: Path) -> contextlib.AbstractContextManager[None]:
+    """Hold an exclusive lock on ``folder`` (``flock``), waiting for other processes."""
+    return _locked_fd(os.open(folder, os.O_RDONLY))
+
+
+JOURNAL = ".ocrfix-journal.json"
+
+
+def write_together(folder: Path, files: Mapping[str, str | None]) -> None:
+    """Replace several text files of ``folder`` as one change (``None``: delete the file).
+
+    The new contents are first written, whole, to a journal (atomically: that is the
+    commit), then each file is replaced, then the journal is removed. A crash after the
+    commit is finished by :func:`finish_pending` (the next writer or reader calls it), so
+    the files are never a mix of old and new. Call it under a lock on the folder.
+    """
+    journal = folder / JOURNAL
+    atomic_write_text(journal, json.dumps({"files": dict(files)}, ensure_ascii=False))
+    finish_pending(folder)
+
+
+def finish_pending(folder: Path) -> bool:
+    """Carry out a journal :func:`write_together` left behind; True if there was one."""
+    journal = folder / JOURNAL
+    try:
+        files = json.loads(journal.read_text("utf-8"))["files"]
+    except FileNotFoundError:
+        return False
+    except (OSError, ValueError, KeyError, TypeError):
+        journal.unlink(missing_ok=True)  # never committed: atomic writes leave no half
+        return False
+    for name, text in files.items():
+        if text is None:
+            (folder / name).unlink(missing_ok=True)
+        else:
+            atomic_write_text(folder / name, text)
+    journal.unlink(missing_ok=True)
+    return True

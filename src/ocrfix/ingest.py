@@ -1,20 +1,25 @@
 """Finding inputs and reading them: images (multi-page TIFF too), PDF pages, text.
 
 Every problem with an input is raised as :class:`InputError`, whose message is one line
-naming the file and the reason. Sizes are checked from headers, before any large
-allocation.
+naming the file and the reason, whatever the library underneath raised. Only regular
+files are read (a symbolic link to one is followed; dangling links, link loops, FIFOs and
+devices are refused). Sizes are checked from headers, before any large allocation.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import stat
 import warnings
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from PIL import Image, ImageSequence, UnidentifiedImageError
+
+from ocrfix.errors import InputError, os_reason
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff"})
 PDF_SUFFIXES = frozenset({".pdf"})
@@ -22,30 +27,58 @@ TEXT_SUFFIXES = frozenset({".txt"})
 SUPPORTED_SUFFIXES = IMAGE_SUFFIXES | PDF_SUFFIXES | TEXT_SUFFIXES
 
 DEFAULT_MAX_PIXELS = 120_000_000
+DEFAULT_MAX_PAGES = 2000
 PDF_DPI = 300
 
 # Our own check (see check_pixels) runs first; Pillow's guard stays as a second line.
 Image.MAX_IMAGE_PIXELS = DEFAULT_MAX_PIXELS
 
 
-class InputError(Exception):
-    """An input that cannot be processed; ``str()`` is ``"<path>: <reason>"``."""
-
-    def __init__(self, path: Path | str, reason: str) -> None:
-        super().__init__(f"{path}: {reason}")
-        self.path = str(path)
-        self.reason = reason
-
-    def __reduce__(self):  # crosses process boundaries in a batch
-        return InputError, (self.path, self.reason)
-
-
 @dataclass(frozen=True)
 class Found:
-    """Inputs found under the given paths: supported files, and files skipped for their type."""
+    """Inputs found under the given paths: supported files, files skipped for their type,
+    and paths that cannot be read at all, each with the reason."""
 
     files: tuple[Path, ...]
     unsupported: tuple[Path, ...]
+    bad: tuple[tuple[Path, str], ...] = ()
+    roots: Mapping[Path, Path] = field(default_factory=dict)  # file -> folder it was found in
+
+
+def unreadable(path: Path) -> str | None:
+    """Why ``path`` is not a regular file ocrfix can read, or ``None`` when it is one.
+
+    >>> unreadable(Path("/dev/null"))
+    'not a regular file (a device)'
+    """
+    try:
+        mode = os.stat(path).st_mode  # follows a symbolic link
+    except FileNotFoundError:
+        return "dangling symbolic link" if path.is_symlink() else "no such file or folder"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symbolic link loop"
+        return os_reason(exc)
+    if stat.S_ISDIR(mode) or stat.S_ISREG(mode):
+        return None
+    what = "a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
+    return f"not a regular file ({what})"
+
+
+def check_readable(path: Path) -> None:
+    """Raise :class:`InputError` unless ``path`` is a regular file that can be opened."""
+    reason = unreadable(path)
+    if reason is None and path.is_dir():
+        reason = "is a folder"
+    if reason is None:
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        except OSError as exc:
+            reason = os_reason(exc)
+        else:
+            os.close(fd)
+    if reason is not None:
+        raise InputError(path, reason)
 
 
 def kind_of(path: Path) -> str:
@@ -67,16 +100,33 @@ def find_inputs(paths: Iterable[Path], exclude: Path | None = None) -> Found:
     """
     files: set[Path] = set()
     unsupported: set[Path] = set()
+    bad: dict[Path, str] = {}
+    roots: dict[Path, Path] = {}
     excluded = exclude.resolve() if exclude else None
     for path in paths:
-        if not path.exists():
-            raise InputError(path, "no such file or folder")
-        candidates = [path] if path.is_file() else _walk(path, excluded)
+        reason = unreadable(path)
+        if reason is not None:
+            bad[path] = reason
+            continue
+        root = path if path.is_dir() else path.parent
+        candidates = _walk(path, excluded, bad) if path.is_dir() else [path]
         for f in candidates:
+            if f not in roots or len(root.parts) < len(roots[f].parts):
+                roots[f] = root  # the outermost folder it was found in
             if is_sidecar(f):
                 continue  # metadata for the archive, not an input
-            (files if f.suffix.lower() in SUPPORTED_SUFFIXES else unsupported).add(f)
-    return Found(tuple(sorted(files)), tuple(sorted(unsupported)))
+            if f.suffix.lower() not in SUPPORTED_SUFFIXES:
+                unsupported.add(f)
+            elif (reason := unreadable(f)) is not None:
+                bad[f] = reason
+            else:
+                files.add(f)
+    return Found(
+        tuple(sorted(files)),
+        tuple(sorted(unsupported)),
+        tuple(sorted(bad.items())),
+        {f: roots[f] for f in sorted(files)},
+    )
 
 
 def is_sidecar(path: Path) -> bool:
@@ -89,9 +139,15 @@ def is_sidecar(path: Path) -> bool:
     return name == "metadata.csv" or name.endswith((".meta.yaml", ".meta.yml"))
 
 
-def _walk(folder: Path, excluded: Path | None) -> list[Path]:
-    found = []
-    for root, dirs, names in os.walk(folder):
+def _walk(folder: Path, excluded: Path | None, bad: dict[Path, str]) -> list[Path]:
+    """Files under ``folder`` (hidden ones and ``excluded`` left out); a folder that cannot
+    be listed goes into ``bad`` with the reason."""
+    found: list[Path] = []
+
+    def on_error(exc: OSError) -> None:
+        bad[Path(exc.filename)] = f"folder cannot be read: {os_reason(exc)}"
+
+    for root, dirs, names in os.walk(folder, onerror=on_error):
         root_path = Path(root)
         dirs[:] = sorted(
             d for d in dirs if not d.startswith(".") and (root_path / d).resolve() != excluded
@@ -103,9 +159,12 @@ def _walk(folder: Path, excluded: Path | None) -> list[Path]:
 def sha256_of(path: Path) -> str:
     """Hex SHA-256 of a file's bytes."""
     digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
+    try:
+        with path.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+    except OSError as exc:
+        raise InputError(path, os_reason(exc)) from None
     return digest.hexdigest()
 
 
@@ -161,12 +220,37 @@ def _pdf_page_pixels(page, dpi: int) -> tuple[int, int]:
     return round(width_pt * dpi / 72), round(height_pt * dpi / 72)
 
 
-def count_pages(path: Path, max_pixels: int = DEFAULT_MAX_PIXELS) -> int:
+def as_input_error(path: Path, exc: Exception) -> InputError:
+    """Whatever a decoding library raised, as one line about the input."""
+    if isinstance(exc, InputError):
+        return exc
+    if isinstance(exc, OSError) and exc.errno is not None:
+        return InputError(path, os_reason(exc))
+    detail = " ".join(str(exc).split())[:200] or "no details"
+    return InputError(path, f"corrupt or unreadable data ({type(exc).__name__}: {detail})")
+
+
+def count_pages(
+    path: Path, max_pixels: int = DEFAULT_MAX_PIXELS, max_pages: int = DEFAULT_MAX_PAGES
+) -> int:
     """Number of pages of an input, checking from headers that every page can be processed.
 
     Text files count as one page. Raises :class:`InputError` for empty, unreadable,
-    encrypted or over-large inputs.
+    encrypted, corrupt or over-large inputs, and for more than ``max_pages`` pages.
     """
+    check_readable(path)
+    try:
+        pages = _count_pages(path, max_pixels)
+    except Exception as exc:
+        raise as_input_error(path, exc) from None
+    if pages > max_pages:
+        raise InputError(
+            path, f"has {pages} pages, over the limit of {max_pages} (raise it with --max-pages)"
+        )
+    return pages
+
+
+def _count_pages(path: Path, max_pixels: int) -> int:
     kind = kind_of(path)
     if kind == "text":
         read_text(path)
@@ -192,6 +276,13 @@ def count_pages(path: Path, max_pixels: int = DEFAULT_MAX_PIXELS) -> int:
 
 def load_page(path: Path, index: int, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.Image:
     """Decode page ``index`` (0-based) of an image or PDF into an 8-bit grey Pillow image."""
+    try:
+        return _load_page(path, index, max_pixels)
+    except Exception as exc:
+        raise as_input_error(path, exc) from None
+
+
+def _load_page(path: Path, index: int, max_pixels: int) -> Image.Image:
     if kind_of(path) == "pdf":
         pdf = _open_pdf(path)
         try:
@@ -233,7 +324,11 @@ def read_text(path: Path) -> tuple[str, str, str]:
     encoding, a superset of the printable Latin-1), else Latin-1, and the note says so. Text
     with NUL bytes is refused: it is binary, or UTF-16, not OCR output.
     """
-    data = path.read_bytes()
+    check_readable(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(path, os_reason(exc)) from None
     if not data:
         raise InputError(path, "empty file")
     if b"\x00" in data:

@@ -1,17 +1,14 @@
-"""Tesseract through pytesseract: a page image in, words with confidences and boxes out."""
+"""Tesseract's words: a page image in, words with confidences and boxes out (the program
+itself is run by :mod:`ocrfix.tesseract`)."""
 
 from __future__ import annotations
 
-import functools
-import os
 import time
 from dataclasses import dataclass
 
 import numpy as np
-import pytesseract
 
-# Tesseract's own threads are slower than one process per page on small machines.
-os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+from ocrfix import tesseract
 
 
 @dataclass(frozen=True)
@@ -30,42 +27,45 @@ class Word:
     text: str
 
 
-@functools.cache
 def tesseract_version() -> str:
-    """Tesseract's version string, e.g. ``5.3.0``; raises if Tesseract is missing."""
-    return str(pytesseract.get_tesseract_version())
+    """Tesseract's version string, e.g. ``5.3.0``; raises ``MissingDependency``."""
+    return tesseract.version()
 
 
-def recognize(image: np.ndarray, lang: str = "eng", psm: int = 3, dpi: int = 300) -> list[Word]:
+def word_of(row: dict[str, str]) -> Word:
+    """A :class:`Word` from a row of Tesseract's TSV output."""
+    return Word(
+        int(row["block_num"]),
+        int(row["par_num"]),
+        int(row["line_num"]),
+        int(row["word_num"]),
+        int(row["left"]),
+        int(row["top"]),
+        int(row["width"]),
+        int(row["height"]),
+        float(row["conf"]),
+        row["text"],
+    )
+
+
+def recognize(
+    image: np.ndarray,
+    lang: str = "eng",
+    psm: int = 3,
+    dpi: int = 300,
+    timeout: float = tesseract.DEFAULT_TIMEOUT,
+) -> list[Word]:
     """Words of a page image, in Tesseract's reading order."""
-    data = pytesseract.image_to_data(
-        image, lang=lang, config=f"--psm {psm} --dpi {dpi}", output_type=pytesseract.Output.DICT
-    )
-    columns = zip(
-        data["level"],
-        data["block_num"],
-        data["par_num"],
-        data["line_num"],
-        data["word_num"],
-        data["left"],
-        data["top"],
-        data["width"],
-        data["height"],
-        data["conf"],
-        data["text"],
-        strict=True,
-    )
-    return [
-        Word(int(b), int(p), int(ln), int(w), int(x), int(y), int(wd), int(ht), float(c), t)
-        for level, b, p, ln, w, x, y, wd, ht, c, t in columns
-        if int(level) == 5 and t.strip()
-    ]
+    rows = tesseract.image_to_tsv(image, lang, psm, dpi, timeout)
+    return [word_of(r) for r in rows if r["level"] == "5" and r["text"].strip()]
 
 
-def timed_recognize(image: np.ndarray, lang: str, psm: int, dpi: int) -> tuple[list[Word], float]:
+def timed_recognize(
+    image: np.ndarray, lang: str, psm: int, dpi: int, timeout: float = tesseract.DEFAULT_TIMEOUT
+) -> tuple[list[Word], float]:
     """:func:`recognize` and the seconds it took."""
     start = time.perf_counter()
-    words = recognize(image, lang, psm, dpi)
+    words = recognize(image, lang, psm, dpi, timeout)
     return words, time.perf_counter() - start
 
 
@@ -102,19 +102,15 @@ def layout(words: list[Word]) -> tuple[str, list[tuple[int, int]]]:
     return "".join(parts), spans
 
 
-def orientation(image: np.ndarray, dpi: int = 300) -> tuple[int, float]:
+def orientation(
+    image: np.ndarray, dpi: int = 300, timeout: float = tesseract.DEFAULT_TIMEOUT
+) -> tuple[int, float]:
     """Tesseract's orientation detection (OSD): the degrees (0, 90, 180, 270) by which the
     page must be turned clockwise to stand upright, and Tesseract's confidence in it.
 
     A page with too little text to tell gives ``(0, 0.0)``.
     """
-    try:
-        osd = pytesseract.image_to_osd(
-            image, config=f"--psm 0 --dpi {dpi}", output_type=pytesseract.Output.DICT
-        )
-    except pytesseract.TesseractError:
-        return 0, 0.0
-    return int(osd["rotate"]) % 360, float(osd["orientation_conf"])
+    return tesseract.orientation(image, dpi, timeout)
 
 
 def mean_confidence(words: list[Word]) -> float:

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ocrfix import layout, ocr, preprocess
+from ocrfix import layout, ocr, preprocess, tesseract
+from ocrfix.errors import ExternalTimeout
 
 # An orientation that Tesseract reports with less confidence than this is not acted on.
 MIN_OSD_CONFIDENCE = 3.0
@@ -112,14 +113,30 @@ def variant(prepared: preprocess.Prepared, name: str) -> np.ndarray:
 class Reader:
     """Runs the tries of one page and keeps the clocks."""
 
-    def __init__(self, grey: np.ndarray, file_dpi: float | None, lang: str, default_dpi: int):
+    def __init__(
+        self,
+        grey: np.ndarray,
+        file_dpi: float | None,
+        lang: str,
+        default_dpi: int,
+        timeout: float = tesseract.DEFAULT_TIMEOUT,
+    ):
         self.grey = grey
+        self.timeout = timeout
+        self.deadline = time.perf_counter() + timeout
         self.file_dpi = file_dpi
         self.lang = lang
         self.default_dpi = default_dpi
         self.seconds_preprocess = 0.0
         self.seconds_ocr = 0.0
         self.osd: dict | None = None
+
+    def budget(self) -> float:
+        """Seconds left for Tesseract on this page; :class:`ExternalTimeout` when none."""
+        left = self.deadline - time.perf_counter()
+        if left <= 0:
+            raise ExternalTimeout(f"Tesseract took longer than {self.timeout:g} s on the page")
+        return left
 
     def prepare(self, turn: int) -> preprocess.Prepared:
         start = time.perf_counter()
@@ -132,14 +149,14 @@ class Reader:
         start = time.perf_counter()
         pixels = variant(prepared, image)
         self.seconds_preprocess += time.perf_counter() - start
-        words, seconds = ocr.timed_recognize(pixels, self.lang, psm, prepared.dpi)
+        words, seconds = ocr.timed_recognize(pixels, self.lang, psm, prepared.dpi, self.budget())
         self.seconds_ocr += seconds
         return Try(image, psm, turn, words, prepared, pixels)
 
     def orientation(self, prepared: preprocess.Prepared) -> int:
         """Degrees to turn the page clockwise, by Tesseract's OSD (0 when unsure)."""
         start = time.perf_counter()
-        rotate, confidence = ocr.orientation(prepared.image, prepared.dpi)
+        rotate, confidence = ocr.orientation(prepared.image, prepared.dpi, self.budget())
         self.seconds_ocr += time.perf_counter() - start
         self.osd = {"rotate": rotate, "confidence": round(confidence, 2)}
         return rotate if confidence >= MIN_OSD_CONFIDENCE else 0
@@ -153,10 +170,11 @@ def read_page_image(
     default_dpi: int = 300,
     retry_below: float = 75.0,
     max_tries: int = 3,
+    timeout: float = tesseract.DEFAULT_TIMEOUT,
 ) -> PageRead:
     """Preprocess and read one grey page, searching alternatives when the first reading
-    is poor; see the module's docstring."""
-    reader = Reader(grey, file_dpi, lang, default_dpi)
+    is poor; see the module's docstring. Tesseract has ``timeout`` seconds in all."""
+    reader = Reader(grey, file_dpi, lang, default_dpi, timeout)
     turn = 0
     prepared = reader.prepare(0)
     if prepared.log.get("vertical"):  # lines run up the page: turned 90° or 270°
@@ -202,9 +220,15 @@ def read_page_image(
     )
 
 
-def read_plain(grey: np.ndarray, dpi: int, lang: str = "eng", psm: int = 3) -> PageRead:
+def read_plain(
+    grey: np.ndarray,
+    dpi: int,
+    lang: str = "eng",
+    psm: int = 3,
+    timeout: float = tesseract.DEFAULT_TIMEOUT,
+) -> PageRead:
     """The page read as it is, without preprocessing or search (``--preprocess none``)."""
-    words, seconds = ocr.timed_recognize(grey, lang, psm, dpi)
+    words, seconds = ocr.timed_recognize(grey, lang, psm, dpi, timeout)
     log = {
         "tries": [
             {

@@ -3,6 +3,13 @@
 A batch runs pages in parallel (one process each, Tesseract single-threaded inside), then
 finishes each document (correction and output) as soon as its last page is read. A
 document whose input and settings are unchanged since the last run is skipped.
+
+Each document's folder is named from its input's path (:mod:`ocrfix.identity`). A reviewed
+document (one with decisions in ``suggestions.csv`` or a ``final.txt``) is redone only when
+its input changed or ``--force`` is given, never because ocrfix's data or settings changed;
+when it is redone, the earlier folder is kept as ``history/vN/`` and the decisions that
+still fit the new text are carried over (:mod:`ocrfix.review.carry`), the others listed in
+``uncarried.csv``. Any failure of one input becomes one line and the batch goes on.
 """
 
 from __future__ import annotations
@@ -16,24 +23,33 @@ import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    BrokenExecutor,
+    Executor,
+    Future,
+    ProcessPoolExecutor,
+    wait,
+)
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from ocrfix import __version__, correct, ingest, layout, ocr, preprocess
+from ocrfix import __version__, correct, identity, ingest, layout, ocr, preprocess, tesseract
 from ocrfix import page as page_stage
 from ocrfix.correct.engine import fingerprint as correction_fingerprint
+from ocrfix.errors import ExitCode, ExternalTimeout, InputError, OcrfixError, OutputError, reason_of
 from ocrfix.fsio import remove_leftovers, write_folder
-from ocrfix.ingest import InputError
-from ocrfix.page import read_page_image, read_plain
-from ocrfix.review.decisions import carry_decisions
+from ocrfix.page import PageRead, read_page_image, read_plain
+from ocrfix.review import decisions
+from ocrfix.review.carry import Carried, carry
 from ocrfix.review.diff import unified_diff
 from ocrfix.review.page import render as review_page
-from ocrfix.review.table import suggestions_csv
+from ocrfix.review.table import spreadsheet_safe, suggestions_csv
 from ocrfix.suggestion import apply
 from ocrfix.text import tokenize
 
 PAGE_BREAK = "\f"
+HISTORY = "history"  # earlier reviewed versions of a document folder
 WORD_COLUMNS = (
     "page",
     "block",
@@ -64,6 +80,8 @@ class Settings:
     preprocess: str = "auto"  # "auto": clean, deskew, rescale…; "none": the page as it is
     retry_below: float = 75.0  # mean word confidence under which alternatives are tried
     max_tries: int = 3  # readings of a page at most (see ocrfix.page)
+    max_pages: int = ingest.DEFAULT_MAX_PAGES  # pages of one input at most (--max-pages)
+    page_timeout: float = tesseract.DEFAULT_TIMEOUT  # Tesseract's seconds per page (--timeout)
 
 
 @dataclass(frozen=True)
@@ -76,6 +94,7 @@ class DocJob:
     pages: int
     sha256: str
     fingerprint: str
+    source: str = ""  # the input's absolute path: what the document folder belongs to
 
 
 @dataclass
@@ -101,26 +120,40 @@ class Outcome:
     doc_id: str
     status: str
     error: str = ""
-    note: str = ""
+    notes: list[str] = field(default_factory=list)
     pages: int = 0
     words: int = 0
     suggestions: int = 0
     auto: int = 0
+    exit_code: int = 0  # of a failure: ExitCode of its kind
+    carried: int = 0  # decisions of an earlier review kept on the new text
+    uncarried: int = 0  # ... and those that could not be placed on it
     seconds_ocr: float = 0.0
     seconds: float = 0.0
 
 
 @dataclass
 class BatchResult:
-    """Every input's outcome, the unsupported files passed over, and the wall-clock time."""
+    """Every input's outcome, the unsupported files passed over, and the wall-clock time.
+
+    ``kept_reviewed`` names the reviewed documents kept as they are although ocrfix's data
+    or settings changed since they were made (``--force`` redoes them).
+    """
 
     outcomes: list[Outcome] = field(default_factory=list)
     unsupported: list[str] = field(default_factory=list)
+    kept_reviewed: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
     @property
     def failed(self) -> list[Outcome]:
         return [o for o in self.outcomes if o.status == "failed"]
+
+
+def failure(path: Path | str, doc_id: str, exc: BaseException) -> Outcome:
+    """The outcome of an input that failed, whatever the exception."""
+    code = exc.exit_code if isinstance(exc, OcrfixError) else ExitCode.INPUT_FAILED
+    return Outcome(str(path), doc_id, "failed", error=reason_of(exc), exit_code=int(code))
 
 
 # ---------------------------------------------------------------- planning
@@ -163,73 +196,110 @@ def scan_code_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def assign_doc_ids(paths: Iterable[Path]) -> list[str]:
-    """Each input's stem, made unique with ``-2``, ``-3``… in the given order."""
-    ids: list[str] = []
-    seen: set[str] = set()
-    for path in paths:
-        base = candidate = path.stem
-        n = 1
-        while candidate in seen:
-            n += 1
-            candidate = f"{base}-{n}"
-        seen.add(candidate)
-        ids.append(candidate)
-    return ids
+def read_manifest(folder: Path) -> dict | None:
+    """A document folder's ``manifest.json``, or ``None`` when there is none to read."""
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return manifest if isinstance(manifest, dict) else None
+
+
+def owners(out: Path) -> dict[str, str]:
+    """Each document folder in ``out`` and the absolute path of the input it was made for.
+
+    Folders of older versions of ocrfix record the input only as it was given; it is read
+    relative to the current folder.
+    """
+    found = {}
+    if not out.is_dir():
+        return found
+    for folder in sorted(out.iterdir()):
+        if folder.name.startswith(".") or not folder.is_dir():
+            continue
+        manifest = read_manifest(folder)
+        if manifest is None:
+            continue
+        source = manifest.get("source") or identity.source_of(Path(str(manifest.get("input"))))
+        found[folder.name] = str(source)
+    return found
+
+
+def is_reviewed(folder: Path) -> bool:
+    """A person has worked on this document: a decision in its table, or a ``final.txt``.
+
+    A table that cannot be read counts as reviewed (someone edited it by hand).
+    """
+    if (folder / decisions.FINAL).exists():
+        return True
+    if not (folder / decisions.TABLE).exists():
+        return False
+    try:
+        return decisions.read_sheet(folder / decisions.TABLE).decided() > 0
+    except decisions.DecisionError:
+        return True
 
 
 def plan(
     path: Path, doc_id: str, settings: Settings, prints: dict[str, str] | None = None
 ) -> DocJob:
-    """Check an input from its headers and describe the work; raises :class:`InputError`.
+    """Check an input from its headers and describe the work; raises ``OcrfixError``.
 
     ``prints`` keeps the fingerprint of each kind of input for a batch, so the lexicons and
     code behind it are hashed once, not once per document.
     """
     kind = ingest.kind_of(path)
-    pages = ingest.count_pages(path, settings.max_pixels)
+    pages = ingest.count_pages(path, settings.max_pixels, settings.max_pages)
     if kind != "text":
-        try:
-            ocr.tesseract_version()
-        except Exception:  # pytesseract raises its own not-found error
-            raise InputError(path, "Tesseract is not installed (run `make setup`)") from None
+        tesseract.version()  # MissingDependency when Tesseract is not installed
     prints = {} if prints is None else prints
     if kind not in prints:
         prints[kind] = fingerprint(kind, settings)
-    return DocJob(path, doc_id, kind, pages, ingest.sha256_of(path), prints[kind])
+    sha = ingest.sha256_of(path)
+    return DocJob(path, doc_id, kind, pages, sha, prints[kind], identity.source_of(path))
 
 
-def is_unchanged(job: DocJob, out: Path) -> bool:
-    """True when ``out/<doc_id>`` was made from the same bytes with the same settings."""
-    try:
-        manifest = json.loads((out / job.doc_id / "manifest.json").read_text("utf-8"))
-    except (OSError, ValueError):
-        return False
-    return manifest.get("sha256") == job.sha256 and manifest.get("fingerprint") == job.fingerprint
+def up_to_date(job: DocJob, folder: Path) -> tuple[bool, bool]:
+    """``(skip, kept_reviewed)``: whether the document's folder stands as it is, and whether
+    that is only because a person reviewed it (ocrfix's data or settings changed since)."""
+    manifest = read_manifest(folder)
+    if manifest is None or manifest.get("sha256") != job.sha256:
+        return False, False
+    if manifest.get("fingerprint") == job.fingerprint:
+        return True, False
+    reviewed = is_reviewed(folder)
+    return reviewed, reviewed
 
 
 # ---------------------------------------------------------------- the stages
 
 
 def read_page(path: Path, index: int, settings: Settings) -> PageResult:
-    """Load, preprocess and OCR one page of an image or PDF input."""
+    """Load, preprocess and OCR one page of an image or PDF input.
+
+    A page on which Tesseract runs out of time is left empty, and its log says so.
+    """
     start = time.perf_counter()
     page = ingest.load_page(path, index, settings.max_pixels)
     file_dpi = float(page.info.get("dpi", (0,))[0]) or None
     grey = preprocess.to_grey(preprocess.to_array(page))
-    if settings.preprocess == "none":
-        dpi = round(file_dpi or settings.default_dpi)
-        read = read_plain(grey, dpi, settings.lang, settings.psm)
-    else:
-        read = read_page_image(
-            grey,
-            file_dpi,
-            settings.lang,
-            settings.psm,
-            settings.default_dpi,
-            settings.retry_below,
-            settings.max_tries,
-        )
+    try:
+        if settings.preprocess == "none":
+            dpi = round(file_dpi or settings.default_dpi)
+            read = read_plain(grey, dpi, settings.lang, settings.psm, settings.page_timeout)
+        else:
+            read = read_page_image(
+                grey,
+                file_dpi,
+                settings.lang,
+                settings.psm,
+                settings.default_dpi,
+                settings.retry_below,
+                settings.max_tries,
+                settings.page_timeout,
+            )
+    except ExternalTimeout as exc:
+        read = PageRead([], [], grey, {"timeout": str(exc)}, 0.0, time.perf_counter() - start)
     text, spans = ocr.layout(read.words)
     png = preprocess.encode_png(read.image)
     seconds = time.perf_counter() - start
@@ -278,7 +348,7 @@ def words_tsv(pages: list[PageResult]) -> str:
                     w.width,
                     w.height,
                     f"{w.conf:.2f}",
-                    w.text,
+                    spreadsheet_safe(w.text),
                     offset + s,
                     offset + e,
                     zone,
@@ -288,14 +358,109 @@ def words_tsv(pages: list[PageResult]) -> str:
     return buffer.getvalue()
 
 
+@dataclass
+class Earlier:
+    """A reviewed document's folder as it was before this run: what is carried over."""
+
+    folder: Path
+    raw: str
+    rows: list[tuple[decisions.Row, str]]  # the decided rows, with their decision cells
+    had_final: bool
+    note: str = ""  # why nothing could be carried, if so
+
+
+def read_earlier(folder: Path) -> Earlier | None:
+    """The reviewed state of a document folder, or ``None`` when nobody reviewed it."""
+    if not folder.is_dir() or not is_reviewed(folder):
+        return None
+    had_final = (folder / decisions.FINAL).exists()
+    try:
+        raw, table = decisions.load(folder)
+    except decisions.DecisionError as exc:
+        return Earlier(folder, "", [], had_final, f"the earlier decisions cannot be read ({exc})")
+    col = table.sheet.column("decision")
+    rows = [
+        (row, record[col])
+        for row, record in zip(table.rows, table.sheet.records, strict=True)
+        if row.decision
+    ]
+    return Earlier(folder, raw, rows, had_final)
+
+
+def next_version(folder: Path) -> int:
+    """The number of the next ``history/vN`` of a document folder."""
+    numbers = [int(p.name[1:]) for p in (folder / HISTORY).glob("v*") if p.name[1:].isdigit()]
+    return max(numbers, default=0) + 1
+
+
+def history_files(folder: Path) -> dict[str, Path]:
+    """The files of ``folder`` that go into its next version, and its earlier versions."""
+    files: dict[str, Path] = {}
+    version = f"{HISTORY}/v{next_version(folder)}"
+    for path in sorted(folder.iterdir()):
+        if path.is_file() and not path.is_symlink():
+            files[f"{version}/{path.name}"] = path
+    for path in sorted((folder / HISTORY).rglob("*")):
+        if path.is_file() and not path.is_symlink():
+            files[str(path.relative_to(folder))] = path
+    return files
+
+
+def uncarried_csv(rows: list[tuple[decisions.Row, str]]) -> str:
+    """The decisions that could not be placed on the new text, and why."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["id", "start", "end", "original", "replacement", "decision", "reason"])
+    for row, reason in rows:
+        writer.writerow(
+            [row.id, row.start, row.end, row.original, row.replacement, row.cell, reason]
+        )
+    return buffer.getvalue()
+
+
+def merge_review(
+    earlier: Earlier | None, raw: str, suggestions: list
+) -> tuple[Carried, dict[str, bytes | Path], list[str]]:
+    """The suggestions with the earlier decisions carried over, the files that keep the
+    earlier folder (``history/``, ``uncarried.csv``), and what to tell the user."""
+    if earlier is None:
+        return Carried(suggestions, {}, []), {}, []
+    merged = carry(earlier.raw, earlier.rows, raw, suggestions)
+    files: dict[str, bytes | Path] = dict(history_files(earlier.folder))
+    version = f"{HISTORY}/v{next_version(earlier.folder)}/"
+    notes = [earlier.note] if earlier.note else []
+    carried = len(merged.decisions)
+    notes.append(
+        f"reviewed earlier: {carried} decision(s) carried over, {len(merged.uncarried)} could "
+        f"not be; the earlier folder is kept in {version}"
+    )
+    if merged.uncarried:
+        files["uncarried.csv"] = uncarried_csv(merged.uncarried).encode()
+        notes[-1] += ", the decisions not carried are listed in uncarried.csv"
+    return merged, files, notes
+
+
+def final_after_carry(folder: Path, raw: str, table_csv: str) -> bytes | None:
+    """``final.txt`` from the carried decisions (``None`` if they cannot all apply)."""
+    sheet = decisions.parse_sheet(folder / decisions.TABLE, table_csv)
+    rows = [decisions.parse_row(dict(zip(sheet.columns, r, strict=True))) for r in sheet.records]
+    try:
+        text = decisions.final_text(raw, decisions.Table(sheet, rows))
+    except (decisions.DecisionError, ValueError):
+        return None
+    return text.encode()
+
+
 def finish(job: DocJob, pages: list[PageResult] | None, out: Path, settings: Settings) -> Outcome:
-    """Correct a document and write its output folder (atomically); the text of a ``.txt``
-    input is read here, the pages of a scan come already read."""
+    """Correct a document and write its output folder (atomically, under the document's
+    lock, carrying an earlier review over); the text of a ``.txt`` input is read here, the
+    pages of a scan come already read."""
     start = time.perf_counter()
-    files: dict[str, bytes] = {}
-    note, encoding = "", None
+    files: dict[str, bytes | Path] = {}
+    notes, encoding = [], None
     if pages is None:
         raw, encoding, note = ingest.read_text(job.path)
+        notes += [note] if note else []
         words = sum(t.kind == "word" for t in tokenize(raw))
     else:
         raw = PAGE_BREAK.join(p.text for p in pages)
@@ -306,59 +471,84 @@ def finish(job: DocJob, pages: list[PageResult] | None, out: Path, settings: Set
         files["words.tsv"] = words_tsv(pages).encode()
         for number, page in enumerate(pages, start=1):
             files[f"pages/page-{number:03d}.png"] = page.png
+            if "timeout" in page.log:
+                notes.append(f"page {number}: {page.log['timeout']}; the page is left empty")
     suggestions = correct.suggest(raw, word_confidences(pages), settings.lexicons)
-    clean = apply(raw, [s for s in suggestions if s.auto])
-    auto = sum(s.auto for s in suggestions)
-    files["raw.txt"] = raw.encode()
-    files["clean.txt"] = clean.encode()
-    files["changes.diff"] = unified_diff(raw, clean).encode()
-    table = suggestions_csv(raw, suggestions)
-    files["suggestions.csv"] = carry_decisions(out / job.doc_id / "suggestions.csv", table).encode()
-    files["review.html"] = review_page(job.doc_id, raw, suggestions).encode()
-    manifest = {
-        "ocrfix": __version__,
-        "doc_id": job.doc_id,
-        "input": str(job.path),
-        "kind": job.kind,
-        "sha256": job.sha256,
-        "fingerprint": job.fingerprint,
-        "pages": job.pages,
-        "encoding": encoding,
-        "engine": engine_info(job.kind, settings),
-        "settings": asdict(settings),
-        "stats": {
-            "chars": len(raw),
-            "words": words,
-            "suggestions": len(suggestions),
-            "auto": auto,
-        },
-        "files": sorted(files),
-    }
-    if pages is not None:
-        manifest["preprocessing"] = [{"page": n, **p.log} for n, p in enumerate(pages, 1)]
-        manifest["furniture"] = layout.furniture(raw, [(p.text, p.spans, p.zones) for p in pages])
-    files["manifest.json"] = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode()
-    write_folder(out / job.doc_id, files)
+    folder = out / job.doc_id
+    with decisions.locked(folder):
+        earlier = read_earlier(folder)
+        merged, kept, carry_notes = merge_review(earlier, raw, suggestions)
+        notes += carry_notes
+        files.update(kept)
+        suggestions = merged.suggestions
+        clean = apply(raw, [s for s in suggestions if s.auto])
+        auto = sum(s.auto for s in suggestions)
+        files["raw.txt"] = raw.encode()
+        files["clean.txt"] = clean.encode()
+        files["changes.diff"] = unified_diff(raw, clean).encode()
+        table = suggestions_csv(raw, suggestions, merged.decisions)
+        files["suggestions.csv"] = table.encode()
+        if earlier is not None and earlier.had_final:
+            final = final_after_carry(folder, raw, table)
+            if final is not None:
+                files["final.txt"] = final
+        files["review.html"] = review_page(job.doc_id, raw, suggestions).encode()
+        manifest = {
+            "ocrfix": __version__,
+            "doc_id": job.doc_id,
+            "input": str(job.path),
+            "source": job.source,
+            "kind": job.kind,
+            "sha256": job.sha256,
+            "fingerprint": job.fingerprint,
+            "pages": job.pages,
+            "encoding": encoding,
+            "engine": engine_info(job.kind, settings),
+            "settings": asdict(settings),
+            "stats": {
+                "chars": len(raw),
+                "words": words,
+                "suggestions": len(suggestions),
+                "auto": auto,
+            },
+            "files": sorted(name for name in files if not name.startswith(HISTORY + "/")),
+        }
+        if pages is not None:
+            manifest["preprocessing"] = [{"page": n, **p.log} for n, p in enumerate(pages, 1)]
+            manifest["furniture"] = layout.furniture(
+                raw, [(p.text, p.spans, p.zones) for p in pages]
+            )
+        files["manifest.json"] = (
+            json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+        ).encode()
+        try:
+            write_folder(folder, files)
+        except OSError as exc:
+            raise OutputError(folder, f"cannot be written: {reason_of(exc)}") from None
     seconds_ocr = sum(p.seconds_ocr for p in pages or [])
     seconds = sum(p.seconds for p in pages or []) + time.perf_counter() - start
     return Outcome(
         str(job.path),
         job.doc_id,
         "done",
-        note=note,
+        notes=notes,
         pages=job.pages,
         words=words,
         suggestions=len(suggestions),
         auto=auto,
+        carried=len(merged.decisions),
+        uncarried=len(merged.uncarried),
         seconds_ocr=seconds_ocr,
         seconds=seconds,
     )
 
 
 def process_document(path: Path, out: Path, settings: Settings | None = None) -> Outcome:
-    """Process one input into ``out/<stem>/``, serially; raises :class:`InputError`."""
+    """Process one input into its folder in ``out`` (named as in a batch of it alone),
+    serially; raises ``OcrfixError``."""
     settings = settings or Settings()
-    job = plan(path, path.stem, settings)
+    doc_id = identity.assign({path: path.parent}, owners(out))[path]
+    job = plan(path, doc_id, settings)
     pages = None
     if job.kind != "text":
         pages = [read_page(path, i, settings) for i in range(job.pages)]
@@ -393,7 +583,10 @@ class InlineExecutor(Executor):
 
 
 def make_executor(jobs: int) -> Executor:
-    return InlineExecutor() if jobs <= 1 else ProcessPoolExecutor(max_workers=jobs)
+    """Pages in this process (``jobs`` 1), else in worker processes that die with it."""
+    if jobs <= 1:
+        return InlineExecutor()
+    return ProcessPoolExecutor(max_workers=jobs, initializer=tesseract.die_with_parent)
 
 
 def next_done(pool: Executor, pending: Iterable[Future]) -> set[Future]:
@@ -401,14 +594,6 @@ def next_done(pool: Executor, pending: Iterable[Future]) -> set[Future]:
     if isinstance(pool, InlineExecutor):
         return {pool.run_next()}
     return wait(pending, return_when=FIRST_COMPLETED)[0]
-
-
-def failure_reason(exc: BaseException) -> str:
-    """One line saying why a document failed."""
-    if isinstance(exc, InputError):
-        return exc.reason
-    text = " ".join(str(exc).split()) or "no details"
-    return f"{type(exc).__name__}: {text}"
 
 
 def process_batch(
@@ -429,20 +614,34 @@ def process_batch(
     jobs = jobs or os.cpu_count() or 1
     started = time.perf_counter()
     found = ingest.find_inputs(inputs, exclude=out)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(out, f"cannot be made: {reason_of(exc)}") from None
     remove_leftovers(out)
     result = BatchResult(unsupported=[str(p) for p in found.unsupported])
+    for path, reason in found.bad:
+        result.outcomes.append(failure(path, "", InputError(path, reason)))
 
+    unique: dict[str, Path] = {}  # one input per file (a link and its target are one)
+    for path in found.files:
+        unique.setdefault(identity.source_of(path), path)
+    inputs_by_root = {path: found.roots[path] for path in unique.values()}
+    names = identity.assign(inputs_by_root, owners(out))
     work: list[DocJob] = []
     prints: dict[str, str] = {}  # fingerprint by kind of input, for this batch
-    for path, doc_id in zip(found.files, assign_doc_ids(found.files), strict=True):
+    for path in sorted(inputs_by_root):
+        doc_id = names[path]
         try:
             job = plan(path, doc_id, settings, prints)
-        except InputError as exc:
-            result.outcomes.append(Outcome(str(path), doc_id, "failed", error=exc.reason))
+        except Exception as exc:  # whatever it is, it is this input's failure alone
+            result.outcomes.append(failure(path, doc_id, exc))
             continue
-        if not force and is_unchanged(job, out):
+        skip, kept = (False, False) if force else up_to_date(job, out / doc_id)
+        if skip:
             result.outcomes.append(Outcome(str(path), doc_id, "skipped", pages=job.pages))
+            if kept:
+                result.kept_reviewed.append(doc_id)
         else:
             work.append(job)
     on_total(sum(job.pages for job in work))
@@ -467,9 +666,7 @@ def process_batch(
                     if exc is None:
                         result.outcomes.append(future.result())
                     else:
-                        result.outcomes.append(
-                            Outcome(str(job.path), job.doc_id, "failed", error=failure_reason(exc))
-                        )
+                        result.outcomes.append(failure(job.path, job.doc_id, exc))
                     on_advance(1 if job.kind == "text" else 0)
                     continue
                 on_advance(1)
@@ -478,15 +675,17 @@ def process_batch(
                     continue
                 if exc is not None:
                     del page_results[job.doc_id]
-                    result.outcomes.append(
-                        Outcome(str(job.path), job.doc_id, "failed", error=failure_reason(exc))
-                    )
+                    result.outcomes.append(failure(job.path, job.doc_id, exc))
                     continue
                 pages[index] = future.result()
                 if all(p is not None for p in pages):
                     del page_results[job.doc_id]
-                    finished = pool.submit(finish, job, pages, out, settings)
+                    try:
+                        finished = pool.submit(finish, job, pages, out, settings)
+                    except BrokenExecutor as broken:  # a worker was killed
+                        result.outcomes.append(failure(job.path, job.doc_id, broken))
+                        continue
                     pending[finished] = ("finish", job, 0)
-    result.outcomes.sort(key=lambda o: o.doc_id)
+    result.outcomes.sort(key=lambda o: (o.doc_id, o.path))
     result.seconds = time.perf_counter() - started
     return result

@@ -20,6 +20,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ocrfix.fsio import JOURNAL, finish_pending, folder_lock
+
 
 def data_dir() -> Path:
     """The folder of learned data (not created here)."""
@@ -28,6 +30,15 @@ def data_dir() -> Path:
         return Path(explicit)
     base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
     return Path(base) / "ocrfix"
+
+
+def settle() -> None:
+    """Finish a change of the learned files that a crash interrupted (see
+    :func:`ocrfix.fsio.write_together`), so they are read all old or all new."""
+    folder = data_dir()
+    if (folder / JOURNAL).exists():
+        with folder_lock(folder):
+            finish_pending(folder)
 
 
 def protected_path() -> Path:

@@ -33,6 +33,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from ocrfix.errors import OcrfixError, UsageError
+
 CATALOG = "catalog.sqlite"
 LOCK = ".export.lock"
 SCHEMA_VERSION = 1
@@ -89,11 +91,11 @@ CREATE VIRTUAL TABLE IF NOT EXISTS passages USING fts5 (
 """
 
 
-class ArchiveError(Exception):
+class ArchiveError(OcrfixError):
     """An archive that cannot be used (no catalogue, a newer schema…)."""
 
 
-class QueryError(ValueError):
+class QueryError(UsageError, ValueError):
     """A search query that FTS5 cannot read; the message says why, in one line."""
 
 

@@ -29,6 +29,8 @@ from pathlib import Path
 
 import yaml
 
+from ocrfix.errors import OcrfixError
+
 METADATA_CSV = "metadata.csv"
 SIDECAR_SUFFIX = ".meta.yaml"
 RECORDED = frozenset(
@@ -45,7 +47,7 @@ DATE_LINE_MAX = 100
 Value = str | list[str] | None
 
 
-class MetadataError(ValueError):
+class MetadataError(OcrfixError, ValueError):
     """A metadata file or ``--set`` that cannot be used; names the file and the reason."""
 
     def __init__(self, where: Path | str, reason: str) -> None:

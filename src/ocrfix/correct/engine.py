@@ -1110,6 +1110,7 @@ def article_fit(word: str, following: str) -> float:
 
 def learned_sources() -> list[Path]:
     """The reviewers' learned files that exist: protected words, confusions, rejections."""
+    userdata.settle()
     paths = [userdata.protected_path(), userdata.confusions_path(), userdata.rejected_path()]
     return [p for p in paths if p.exists()]
 
@@ -1132,6 +1133,7 @@ def fingerprint(extra_lexicons: tuple[str, ...] = ()) -> str:
 def corrector_for(extra_lexicons: tuple[str, ...] = ()) -> Corrector:
     """The corrector with ocrfix's lexicons, the user's ``extra_lexicons`` and what
     reviewers taught it (see :mod:`ocrfix.userdata`), loaded once per process."""
+    userdata.settle()
     domain = [*lexicon.default_sources(), *map(Path, extra_lexicons)]
     protected = [userdata.protected_path()] if userdata.protected_path().exists() else []
     channel = confusions.load_table()

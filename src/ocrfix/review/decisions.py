@@ -31,7 +31,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ocrfix.fsio import atomic_write_text, folder_lock
+from ocrfix.errors import OcrfixError
+from ocrfix.fsio import atomic_write_text, document_lock
 from ocrfix.review.table import COLUMNS
 from ocrfix.suggestion import Suggestion, apply
 
@@ -43,7 +44,7 @@ RAW = "raw.txt"
 FINAL = "final.txt"
 
 
-class DecisionError(ValueError):
+class DecisionError(OcrfixError, ValueError):
     """A document cannot be applied: names the file, the row and the reason."""
 
     def __init__(self, path: Path, reason: str, row: str | int | None = None, line: int = 0):
@@ -375,10 +376,12 @@ def final_text(raw: str, table: Table) -> str:
 
 
 def apply_document(folder: Path) -> Applied:
-    """Write ``final.txt`` of one document folder (atomically); raises :class:`DecisionError`."""
-    raw, table = load(folder)
-    final = final_text(raw, table)
-    atomic_write_text(folder / FINAL, final)
+    """Write ``final.txt`` of one document folder (atomically, under the document's lock);
+    raises :class:`DecisionError`."""
+    with locked(folder):
+        raw, table = load(folder)
+        final = final_text(raw, table)
+        atomic_write_text(folder / FINAL, final)
     return Applied(folder.name, folder / FINAL, tally(table.rows), len(final))
 
 
@@ -391,10 +394,10 @@ _thread_locks_guard = threading.Lock()
 @contextlib.contextmanager
 def locked(folder: Path) -> Iterator[None]:
     """Hold the document folder's lock: one writer at a time, in this process and others."""
-    key = folder.resolve()
+    key = folder.absolute()
     with _thread_locks_guard:
         lock = _thread_locks.setdefault(key, threading.Lock())
-    with lock, folder_lock(key):
+    with lock, document_lock(key):
         yield
 
 

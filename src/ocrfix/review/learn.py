@@ -14,7 +14,9 @@ From every decided row of a document's ``suggestions.csv``:
 What each document contributed is kept in ``reviewed.json`` (keyed by the input's SHA-256),
 so learning again from the same decisions, or from changed ones, replaces that document's
 contribution instead of adding it twice. Lines that someone else put in the three files are
-kept. All files are written atomically, under a lock on the folder.
+kept. The three files and the ledger are written as one change (a journal, then the files:
+see :func:`ocrfix.fsio.write_together`), under a lock on the folder, so a crash midway can
+never make the next ``learn`` count the same decisions twice.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from pathlib import Path
 from rapidfuzz.distance import Levenshtein
 
 from ocrfix import userdata
-from ocrfix.fsio import atomic_write_text, folder_lock
+from ocrfix.fsio import finish_pending, folder_lock, write_together
 from ocrfix.review.decisions import ACCEPT, EDIT, REJECT, DecisionError, Row, load
 
 PRIOR = 4.0  # pseudo-count of "no confusion" against which accepted corrections are weighed
@@ -282,6 +284,7 @@ def learn(folders: Iterable[Path], data: Path | None = None) -> LearnResult:
         empty = not any(found.values())
         updates[document_key(folder)] = None if empty else {"source": str(folder), **found}
     with folder_lock(data):
+        finish_pending(data)
         ledger_file = data / userdata.ledger_path().name
         try:
             ledger = json.loads(ledger_file.read_text("utf-8"))["documents"]
@@ -294,13 +297,9 @@ def learn(folders: Iterable[Path], data: Path | None = None) -> LearnResult:
             else:
                 new_ledger[key] = entry
         learned = merge(derive(new_ledger), derive(ledger), read_learned(data))
-        for name, text in render(learned).items():
-            if text is None:
-                (data / name).unlink(missing_ok=True)
-            else:
-                atomic_write_text(data / name, text)
         blob = {"version": 1, "documents": dict(sorted(new_ledger.items()))}
-        atomic_write_text(ledger_file, json.dumps(blob, indent=1, ensure_ascii=False) + "\n")
+        ledger_text = json.dumps(blob, indent=1, ensure_ascii=False) + "\n"
+        write_together(data, {**render(learned), ledger_file.name: ledger_text})
     result.protected_words = len(learned.protected)
     result.confusions = len(learned.confusions)
     result.rejected_pairs = len(learned.rejected)

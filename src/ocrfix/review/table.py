@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping
 
 from ocrfix.suggestion import Locator, Suggestion
 
@@ -23,8 +24,25 @@ COLUMNS = (
 )
 
 
-def suggestions_csv(raw: str, suggestions: list[Suggestion]) -> str:
-    """The table of ``suggestions`` (in text order, numbered from 1), decisions blank."""
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """A cell a spreadsheet will not run as a formula: one starting with ``= + - @``, a tab
+    or a carriage return gets a leading ``'``.
+
+    >>> spreadsheet_safe("=HYPERLINK(1)"), spreadsheet_safe("word")
+    ("'=HYPERLINK(1)", 'word')
+    """
+    return "'" + cell if cell.startswith(FORMULA_START) else cell
+
+
+def suggestions_csv(
+    raw: str, suggestions: list[Suggestion], decisions: Mapping[Suggestion, str] | None = None
+) -> str:
+    """The table of ``suggestions`` (in text order, numbered from 1) with their decision
+    cells (blank unless ``decisions`` has one)."""
+    decisions = decisions or {}
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
@@ -43,7 +61,7 @@ def suggestions_csv(raw: str, suggestions: list[Suggestion]) -> str:
                 s.rule,
                 f"{s.score:.3f}",
                 "true" if s.auto else "false",
-                "",
+                decisions.get(s, ""),
                 "|".join(s.alternatives),
             ]
         )
