@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import http.client
 import io
@@ -315,17 +316,26 @@ def test_run_writes_review_html(tmp_path):
 # ---------------------------------------------------------------- the server
 
 
+@contextlib.contextmanager
+def serving(root: Path, host: str = "127.0.0.1"):
+    """A review server on a free port, in a thread, for the block."""
+    srv = make_server(root, host, port=0)
+    thread = threading.Thread(target=srv.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield srv
+    finally:
+        srv.shutdown()
+        srv.server_close()
+
+
 @pytest.fixture
 def server(tmp_path):
     root = tmp_path / "corrections"
     make_doc(root / "doc")
     (tmp_path / "secret.txt").write_text("outside")
-    srv = make_server(root, port=0)
-    thread = threading.Thread(target=srv.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    yield srv
-    srv.shutdown()
-    srv.server_close()
+    with serving(root) as srv:
+        yield srv
 
 
 def request(srv, method, path, body=None, headers=None):
@@ -369,6 +379,59 @@ def test_files_under_the_folder_are_served(server):
 def test_link_out_of_the_folder_is_not_followed(server, tmp_path):
     (server.root / "doc" / "link.txt").symlink_to(tmp_path / "secret.txt")
     assert request(server, "GET", "/files/doc/link.txt")[0] == 404
+
+
+def get_json(srv, path, **headers):
+    status, payload = request(srv, "GET", path, headers=headers)
+    return status, json.loads(payload) if payload else None
+
+
+def test_links_out_of_the_corrections_folder_are_never_read(server, tmp_path):
+    root, secret = server.root, tmp_path / "secret.txt"
+    for name in ("raw.txt", "suggestions.csv", "words.tsv"):  # each file a link out in turn
+        doc = make_doc(root / name.replace(".", "-"), RAW, [])
+        (doc / name).unlink(missing_ok=True)
+        (doc / name).symlink_to(secret)
+        status, data = get_json(server, f"/api/doc?doc={doc.name}")
+        assert status == 403
+        assert data == {"error": f"{doc.name}/{name}: outside the corrections folder"}
+        assert request(server, "GET", f"/files/{doc.name}/{name}")[0] == 404
+        body = {"doc": doc.name, "id": 1, "decision": "accept"}
+        assert post(server, "/api/decide", body)[0] == 403
+    (root / "raw-txt" / "raw.txt").unlink()
+    (root / "raw-txt" / "raw.txt").symlink_to("/etc/passwd")
+    status, payload = request(server, "GET", "/api/doc?doc=raw-txt")
+    assert status == 403 and b"root:" not in payload
+    listing = {d["doc"]: d for d in get_json(server, "/api/docs")[1]["docs"]}
+    assert "outside the corrections folder" in listing["suggestions-csv"]["error"]
+    assert secret.read_text() == "outside"
+
+
+def test_a_document_folder_linked_out_of_the_folder_is_not_served(server, tmp_path):
+    away = make_doc(tmp_path / "elsewhere" / "away")
+    (server.root / "away").symlink_to(away)
+    (server.root / "alias").symlink_to(server.root / "doc")  # a link that stays inside: fine
+    docs = [d["doc"] for d in get_json(server, "/api/docs")[1]["docs"]]
+    assert docs == ["alias", "doc"]
+    assert get_json(server, "/api/doc?doc=away")[0] == 404
+    assert get_json(server, "/api/doc?doc=alias")[1]["raw"] == RAW
+    assert request(server, "GET", "/files/away/raw.txt")[0] == 404
+    assert post(server, "/api/decide", {"doc": "away", "id": 1, "decision": "accept"})[0] == 404
+    assert rows(away)["1"]["decision"] == ""
+
+
+def test_a_page_image_linked_out_of_the_folder_is_not_shown(server, tmp_path):
+    words = "page\tblock\tpar\tline\tword\tleft\ttop\twidth\theight\tconf\ttext\tstart\tend\n"
+    words += "1\t1\t1\t1\t1\t0\t0\t9\t9\t90\tThe\t0\t3\n"
+    (server.root / "doc" / "words.tsv").write_text(words)
+    pages = server.root / "doc" / "pages"
+    pages.mkdir()
+    (pages / "page-1.png").write_bytes(b"\x89PNG inside")
+    (pages / "page-2.png").symlink_to(tmp_path / "secret.txt")
+    status, data = get_json(server, "/api/doc?doc=doc")
+    assert status == 200 and data["pages"] == {"1": "/files/doc/pages/page-1.png"}
+    assert request(server, "GET", "/files/doc/pages/page-1.png") == (200, b"\x89PNG inside")
+    assert request(server, "GET", "/files/doc/pages/page-2.png")[0] == 404
 
 
 def test_decision_needs_the_session_token(server):
@@ -471,7 +534,7 @@ def test_document_json_has_the_box_of_each_word(tmp_path):
     (doc / "words.tsv").write_text(words.getvalue())
     from ocrfix.review.server import document_json
 
-    data = document_json(doc)
+    data = document_json(root, "doc")
     assert data["kind"] == "scan"
     split, word = data["rows"][0], data["rows"][1]
     assert word["crop"] == {"page": 1, "word": [50, 22, 100, 40], "line": [10, 20, 140, 42]}
