@@ -434,6 +434,27 @@ def test_a_page_image_linked_out_of_the_folder_is_not_shown(server, tmp_path):
     assert request(server, "GET", "/files/doc/pages/page-2.png")[0] == 404
 
 
+def test_beyond_the_loopback_every_read_needs_the_token(tmp_path):
+    root = tmp_path / "corrections"
+    make_doc(root / "doc")
+    with serving(root, "0.0.0.0") as srv:  # reached here through 127.0.0.1 only
+        token = {"X-Ocrfix-Token": srv.token}
+        for path in ("/api/docs", "/api/doc?doc=doc", "/files/doc/raw.txt", "/nowhere"):
+            assert request(srv, "GET", path)[0] == 403
+            assert request(srv, "GET", path, headers={"X-Ocrfix-Token": "guess"})[0] == 403
+        assert request(srv, "GET", "/api/docs", headers=token)[0] == 200
+        assert get_json(srv, "/api/doc?doc=doc", **token)[1]["raw"] == RAW
+        assert request(srv, "GET", "/files/doc/raw.txt", headers=token) == (200, RAW.encode())
+        assert request(srv, "GET", f"/files/doc/raw.txt?token={srv.token}")[0] == 200
+        assert request(srv, "GET", "/files/doc/raw.txt?token=guess")[0] == 403
+        assert request(srv, "GET", f"/api/docs?token={srv.token}")[0] == 403  # /files/ only
+        assert request(srv, "GET", "/")[0] == 200  # the app itself holds no data
+        assert request(srv, "GET", "/favicon.ico")[0] == 204
+        body = {"doc": "doc", "id": 1, "decision": "accept"}
+        assert request(srv, "POST", "/api/decide", body)[0] == 403
+        assert post(srv, "/api/decide", body)[0] == 200
+
+
 def test_decision_needs_the_session_token(server):
     body = {"doc": "doc", "id": 1, "decision": "accept"}
     assert request(server, "POST", "/api/decide", body)[0] == 403

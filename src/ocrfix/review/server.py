@@ -20,7 +20,8 @@ confirmed. A POST must carry the session's token in ``X-Ocrfix-Token`` (the addr
 command prints has it after ``#``, which browsers never send to a server), a JSON body with
 exactly the expected fields, and, from a browser, this server's own origin; while bound to
 the loopback address the server answers only requests addressed to it by a loopback name
-(no DNS rebinding).
+(no DNS rebinding). Bound to another address, every GET but the app itself needs the token
+too (``/files/`` also takes it as ``?token=``, for images and links).
 
 Every file the server reads is checked with :func:`confined`: a path, or a link on it (the
 document folder, ``raw.txt``, a page image…), that leads out of the corrections folder is
@@ -56,6 +57,7 @@ MAX_BODY = 64 * 1024
 TOKEN_HEADER = "X-Ocrfix-Token"
 WORDS = "words.tsv"
 READ = (decisions.RAW, decisions.TABLE, WORDS)  # the files of a document the server reads
+PUBLIC = ("/", "/index.html", "/favicon.ico")  # answered without the token: they hold no data
 PAD = 6  # pixels around a line crop
 
 
@@ -281,7 +283,8 @@ def safe_file(root: Path, relative: str) -> Path:
 
 
 class ReviewServer(ThreadingHTTPServer):
-    """Serves one corrections folder; ``token`` guards every change."""
+    """Serves one corrections folder; ``token`` guards every change, and every read too when
+    bound beyond the loopback."""
 
     daemon_threads = True
 
@@ -308,6 +311,10 @@ class ReviewServer(ThreadingHTTPServer):
         if self.host not in LOOPBACK:
             return None
         return {f"{h}:{self.port}" for h in ("127.0.0.1", "localhost", "[::1]")}
+
+    @property
+    def reads_need_token(self) -> bool:
+        return self.host not in LOOPBACK
 
     def folder(self, doc: str) -> Path:
         """The folder of a document of this corrections folder, or :class:`Refused`."""
@@ -359,6 +366,13 @@ class Handler(BaseHTTPRequestHandler):
         if allowed is not None and self.headers.get("Host", "") not in allowed:
             raise Refused(HTTPStatus.FORBIDDEN, "wrong Host header")
 
+    def check_token(self, given: str | None = None) -> None:
+        """Refuse a request without this session's token (``given``, else the header)."""
+        if given is None:
+            given = self.headers.get(TOKEN_HEADER, "")
+        if not hmac.compare_digest(given.encode(), self.server.token.encode()):
+            raise Refused(HTTPStatus.FORBIDDEN, "missing or wrong session token")
+
     # -- GET
 
     def answer(self, route: Callable[[], None]) -> None:
@@ -383,6 +397,11 @@ class Handler(BaseHTTPRequestHandler):
     def route_get(self) -> None:
         parts = urlsplit(self.path)
         path = unquote(parts.path)
+        if path not in PUBLIC and self.server.reads_need_token:
+            given = self.headers.get(TOKEN_HEADER)
+            if given is None and path.startswith("/files/"):
+                given = parse_qs(parts.query).get("token", [""])[0]
+            self.check_token(given or "")
         if path in ("/", "/index.html"):
             self.send(HTTPStatus.OK, app_html(), "text/html; charset=utf-8")
         elif path == "/favicon.ico":
@@ -425,9 +444,7 @@ class Handler(BaseHTTPRequestHandler):
             and origin != ("http://" + self.headers.get("Host", ""))
         ):
             raise Refused(HTTPStatus.FORBIDDEN, "cross-origin request")
-        token = self.headers.get(TOKEN_HEADER, "")
-        if not hmac.compare_digest(token.encode(), self.server.token.encode()):
-            raise Refused(HTTPStatus.FORBIDDEN, "missing or wrong session token")
+        self.check_token()
         if self.headers.get("Content-Type", "").split(";")[0].strip() != "application/json":
             raise Refused(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "the body must be application/json")
         try:
