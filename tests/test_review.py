@@ -22,7 +22,12 @@ from ocrfix.pipeline import process_batch
 from ocrfix.review import decisions, learn, page
 from ocrfix.review.decisions import DecisionError
 from ocrfix.review.server import make_server
-from ocrfix.review.table import suggestions_csv
+from ocrfix.review.table import (
+    FORMULA_START,
+    spreadsheet_safe,
+    spreadsheet_value,
+    suggestions_csv,
+)
 from ocrfix.suggestion import Suggestion, apply
 
 RAW = "The cornrnittee rneets each rnonth.\nMernbers borrow a parnphlet.\n"
@@ -140,6 +145,56 @@ def test_table_saved_by_a_spreadsheet_is_read(tmp_path):
     (doc / "suggestions.csv").write_bytes(("\ufeff" + text.replace("\n", "\r\n")).encode())
     decisions.apply_document(doc)
     assert (doc / "final.txt").read_text().startswith("The committee meets")
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        '=HYPERLINK("http://evil.example","x")',
+        "+5",
+        "-1920",
+        "@SUM(A1)",
+        "\tx",
+        "\rx",
+        "'=x",
+        "''-x",
+        "the",
+        "'tis",
+        "a=b",
+        "",
+        "'",
+        "Ünïcode",
+    ],
+)
+def test_spreadsheet_cells_are_protected_and_read_back_exactly(cell):
+    safe = spreadsheet_safe(cell)
+    assert not safe.startswith(FORMULA_START)
+    assert spreadsheet_value(safe) == cell
+    if not cell.lstrip("'").startswith(FORMULA_START):
+        assert safe == cell
+
+
+def test_suggestions_csv_keeps_ocr_formulas_out_of_spreadsheets(tmp_path):
+    raw = '=HYPERLINK("http://evil.example") cost -5 @home\n'
+    suggestions = [
+        sug(raw, '=HYPERLINK("http://evil.example")', "-link"),
+        Suggestion(raw.index("-5"), raw.index("-5") + 2, "-5", "+5", "word", 0.5, False, ("@5",)),
+        sug(raw, "@home", "home"),
+    ]
+    doc = make_doc(tmp_path / "doc", raw, suggestions)
+    with (doc / "suggestions.csv").open(newline="") as fh:
+        records = list(csv.DictReader(fh))
+    for record in records:
+        for column in ("original", "replacement", "alternatives"):
+            assert not record[column].startswith(FORMULA_START), record
+    table = decisions.read_table(doc / "suggestions.csv")
+    assert [(r.original, r.replacement) for r in table.rows] == [
+        (s.original, s.replacement) for s in suggestions
+    ]
+    assert table.rows[1].alternatives == ("@5",)
+    set_cells(doc, {2: "accept"})
+    decisions.apply_document(doc)
+    assert (doc / "final.txt").read_text() == "-link cost +5 home\n"
 
 
 def test_rewriting_a_decision_keeps_every_other_byte(tmp_path):

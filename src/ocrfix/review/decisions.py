@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ocrfix.fsio import atomic_write_text, folder_lock
-from ocrfix.review.table import COLUMNS
+from ocrfix.review.table import COLUMNS, spreadsheet_value
 from ocrfix.suggestion import Suggestion, apply
 
 ACCEPT, REJECT, EDIT = "accept", "reject", "edit"
@@ -156,18 +156,22 @@ def parse_row(cells: Mapping[str, str], csv_line: int = 0) -> Row:
     except ValueError:
         raise ValueError(f"score {cells['score']!r} is not a number") from None
     kind, text = parse_decision(cells["decision"])
-    alternatives = tuple(a for a in cells.get("alternatives", "").split("|") if a)
+    original = spreadsheet_value(cells["original"])  # as table.suggestions_csv wrote them
+    replacement = spreadsheet_value(cells["replacement"])
+    alternatives = tuple(
+        a for a in spreadsheet_value(cells.get("alternatives", "")).split("|") if a
+    )
     start, end = numbers["start"], numbers["end"]
-    if not 0 <= start <= end or end - start != len(cells["original"]):
-        raise ValueError(f"span {start}..{end} does not fit original {cells['original']!r}")
+    if not 0 <= start <= end or end - start != len(original):
+        raise ValueError(f"span {start}..{end} does not fit original {original!r}")
     return Row(
         numbers["id"],
         numbers["page"],
         numbers["line"],
         start,
         end,
-        cells["original"],
-        cells["replacement"],
+        original,
+        replacement,
         cells["rule"],
         score,
         _bool(cells["auto"]),
