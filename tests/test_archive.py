@@ -459,6 +459,7 @@ def library(tmp_path_factory) -> Path:
         "lamp. The bureaucrats of the gas board objected to the counter-revolution.\n",
     )
     make_doc(base, "tea", "Tea\n\nBiscuits and tea for the circle.\n")
+    make_doc(base, "accounts", "Accounts\n\nDues rose by 1.5 pence; the balance was -1.\n")
     export(base / "corrections", base / "archive")
     return base / "archive"
 
@@ -504,6 +505,71 @@ def test_malformed_query_is_a_clear_message(library, query, message):
     with pytest.raises(catalog.QueryError, match="malformed query") as caught:
         catalog.search(catalog.open_catalog(library), query)
     assert message in str(caught.value)
+
+
+HOSTILE = [
+    "NEAR(a b, x)",
+    "NEAR(a b, -1)",
+    "NEAR(a b, 99999999999999999999)",
+    "-1",
+    "1.5",
+    '"unclosed',
+    '"',
+    "a AND",
+    "(",
+    ")",
+    "(" * 5000 + "tea" + ")" * 5000,
+    "*",
+    "^",
+    "+",
+    "C++",
+    "title:",
+    "nosuch:word",
+    "{a}",
+    "{title author}:tea",
+    "NOT",
+    "OR OR",
+    "AND OR NOT",
+    "- tea",
+    "1,5",
+    "50% $5 #1 @home what?!",
+    "a\x00b",
+    "\x00",
+    "\udcff",  # a byte that is not UTF-8, as Python reads it from the command line
+    "révolution ünïcödé 🙂 ",
+    "x" * 100_000,
+    "tea " * 2000,
+]
+
+
+@pytest.mark.parametrize("query", HOSTILE, ids=lambda q: ascii(q[:30]))
+def test_hostile_queries_give_results_or_a_one_line_query_error(library, query):
+    conn = catalog.open_catalog(library)
+    try:
+        hits = catalog.search(conn, query)
+    except catalog.QueryError as exc:
+        message = str(exc)
+        assert message.startswith("malformed query: ") and "\n" not in message
+    else:
+        assert all(isinstance(h, catalog.Hit) for h in hits)
+    finally:
+        conn.close()
+
+
+def test_numbers_are_searched_as_words(library):
+    conn = catalog.open_catalog(library)
+    for query in ("-1", "1.5", "title:accounts 1.5"):
+        assert [h.slug for h in catalog.search(conn, query)] == ["accounts"]
+    conn.close()
+
+
+@pytest.mark.parametrize("query", ["NEAR(a b, x)", "a AND", "*", "\x00", "\udcff", "{a}"])
+def test_cli_search_refuses_a_malformed_query_in_one_line(library, query, capsys):
+    from ocrfix import cli
+
+    assert cli.main(["archive", "search", str(library), query]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: malformed query: ") and err.count("\n") == 1
 
 
 def test_cli_search_prints_ranked_results_and_refuses_bad_queries(library):

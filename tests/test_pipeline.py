@@ -18,6 +18,7 @@ from ocrfix import cli, synth
 from ocrfix.fsio import write_folder
 from ocrfix.metrics import cer
 from ocrfix.pipeline import Settings, process_batch, process_document
+from ocrfix.review.table import spreadsheet_value
 
 
 def folder_bytes(folder: Path) -> dict[str, bytes]:
@@ -36,7 +37,7 @@ def test_page_is_read_by_tesseract_with_words_and_boxes(page_png, tmp_path):
         rows = list(csv.DictReader(fh, delimiter="\t"))
     assert len(rows) == outcome.words
     for row in rows:
-        assert raw[int(row["start"]) : int(row["end"])] == row["text"]
+        assert raw[int(row["start"]) : int(row["end"])] == spreadsheet_value(row["text"])
         assert 0 <= float(row["conf"]) <= 100 and int(row["width"]) > 0
     manifest = json.loads((doc / "manifest.json").read_text())
     assert manifest["engine"]["name"] == "tesseract" and manifest["pages"] == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import http.client
 import io
@@ -21,7 +22,12 @@ from ocrfix.pipeline import process_batch
 from ocrfix.review import decisions, learn, page
 from ocrfix.review.decisions import DecisionError
 from ocrfix.review.server import make_server
-from ocrfix.review.table import suggestions_csv
+from ocrfix.review.table import (
+    FORMULA_START,
+    spreadsheet_safe,
+    spreadsheet_value,
+    suggestions_csv,
+)
 from ocrfix.suggestion import Suggestion, apply
 
 RAW = "The cornrnittee rneets each rnonth.\nMernbers borrow a parnphlet.\n"
@@ -139,6 +145,56 @@ def test_table_saved_by_a_spreadsheet_is_read(tmp_path):
     (doc / "suggestions.csv").write_bytes(("\ufeff" + text.replace("\n", "\r\n")).encode())
     decisions.apply_document(doc)
     assert (doc / "final.txt").read_text().startswith("The committee meets")
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        '=HYPERLINK("http://evil.example","x")',
+        "+5",
+        "-1920",
+        "@SUM(A1)",
+        "\tx",
+        "\rx",
+        "'=x",
+        "''-x",
+        "the",
+        "'tis",
+        "a=b",
+        "",
+        "'",
+        "Ünïcode",
+    ],
+)
+def test_spreadsheet_cells_are_protected_and_read_back_exactly(cell):
+    safe = spreadsheet_safe(cell)
+    assert not safe.startswith(FORMULA_START)
+    assert spreadsheet_value(safe) == cell
+    if not cell.lstrip("'").startswith(FORMULA_START):
+        assert safe == cell
+
+
+def test_suggestions_csv_keeps_ocr_formulas_out_of_spreadsheets(tmp_path):
+    raw = '=HYPERLINK("http://evil.example") cost -5 @home\n'
+    suggestions = [
+        sug(raw, '=HYPERLINK("http://evil.example")', "-link"),
+        Suggestion(raw.index("-5"), raw.index("-5") + 2, "-5", "+5", "word", 0.5, False, ("@5",)),
+        sug(raw, "@home", "home"),
+    ]
+    doc = make_doc(tmp_path / "doc", raw, suggestions)
+    with (doc / "suggestions.csv").open(newline="") as fh:
+        records = list(csv.DictReader(fh))
+    for record in records:
+        for column in ("original", "replacement", "alternatives"):
+            assert not record[column].startswith(FORMULA_START), record
+    table = decisions.read_table(doc / "suggestions.csv")
+    assert [(r.original, r.replacement) for r in table.rows] == [
+        (s.original, s.replacement) for s in suggestions
+    ]
+    assert table.rows[1].alternatives == ("@5",)
+    set_cells(doc, {2: "accept"})
+    decisions.apply_document(doc)
+    assert (doc / "final.txt").read_text() == "-link cost +5 home\n"
 
 
 def test_rewriting_a_decision_keeps_every_other_byte(tmp_path):
@@ -315,17 +371,26 @@ def test_run_writes_review_html(tmp_path):
 # ---------------------------------------------------------------- the server
 
 
+@contextlib.contextmanager
+def serving(root: Path, host: str = "127.0.0.1"):
+    """A review server on a free port, in a thread, for the block."""
+    srv = make_server(root, host, port=0)
+    thread = threading.Thread(target=srv.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield srv
+    finally:
+        srv.shutdown()
+        srv.server_close()
+
+
 @pytest.fixture
 def server(tmp_path):
     root = tmp_path / "corrections"
     make_doc(root / "doc")
     (tmp_path / "secret.txt").write_text("outside")
-    srv = make_server(root, port=0)
-    thread = threading.Thread(target=srv.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    yield srv
-    srv.shutdown()
-    srv.server_close()
+    with serving(root) as srv:
+        yield srv
 
 
 def request(srv, method, path, body=None, headers=None):
@@ -369,6 +434,80 @@ def test_files_under_the_folder_are_served(server):
 def test_link_out_of_the_folder_is_not_followed(server, tmp_path):
     (server.root / "doc" / "link.txt").symlink_to(tmp_path / "secret.txt")
     assert request(server, "GET", "/files/doc/link.txt")[0] == 404
+
+
+def get_json(srv, path, **headers):
+    status, payload = request(srv, "GET", path, headers=headers)
+    return status, json.loads(payload) if payload else None
+
+
+def test_links_out_of_the_corrections_folder_are_never_read(server, tmp_path):
+    root, secret = server.root, tmp_path / "secret.txt"
+    for name in ("raw.txt", "suggestions.csv", "words.tsv"):  # each file a link out in turn
+        doc = make_doc(root / name.replace(".", "-"), RAW, [])
+        (doc / name).unlink(missing_ok=True)
+        (doc / name).symlink_to(secret)
+        status, data = get_json(server, f"/api/doc?doc={doc.name}")
+        assert status == 403
+        assert data == {"error": f"{doc.name}/{name}: outside the corrections folder"}
+        assert request(server, "GET", f"/files/{doc.name}/{name}")[0] == 404
+        body = {"doc": doc.name, "id": 1, "decision": "accept"}
+        assert post(server, "/api/decide", body)[0] == 403
+    (root / "raw-txt" / "raw.txt").unlink()
+    (root / "raw-txt" / "raw.txt").symlink_to("/etc/passwd")
+    status, payload = request(server, "GET", "/api/doc?doc=raw-txt")
+    assert status == 403 and b"root:" not in payload
+    listing = {d["doc"]: d for d in get_json(server, "/api/docs")[1]["docs"]}
+    assert "outside the corrections folder" in listing["suggestions-csv"]["error"]
+    assert secret.read_text() == "outside"
+
+
+def test_a_document_folder_linked_out_of_the_folder_is_not_served(server, tmp_path):
+    away = make_doc(tmp_path / "elsewhere" / "away")
+    (server.root / "away").symlink_to(away)
+    (server.root / "alias").symlink_to(server.root / "doc")  # a link that stays inside: fine
+    docs = [d["doc"] for d in get_json(server, "/api/docs")[1]["docs"]]
+    assert docs == ["alias", "doc"]
+    assert get_json(server, "/api/doc?doc=away")[0] == 404
+    assert get_json(server, "/api/doc?doc=alias")[1]["raw"] == RAW
+    assert request(server, "GET", "/files/away/raw.txt")[0] == 404
+    assert post(server, "/api/decide", {"doc": "away", "id": 1, "decision": "accept"})[0] == 404
+    assert rows(away)["1"]["decision"] == ""
+
+
+def test_a_page_image_linked_out_of_the_folder_is_not_shown(server, tmp_path):
+    words = "page\tblock\tpar\tline\tword\tleft\ttop\twidth\theight\tconf\ttext\tstart\tend\n"
+    words += "1\t1\t1\t1\t1\t0\t0\t9\t9\t90\tThe\t0\t3\n"
+    (server.root / "doc" / "words.tsv").write_text(words)
+    pages = server.root / "doc" / "pages"
+    pages.mkdir()
+    (pages / "page-1.png").write_bytes(b"\x89PNG inside")
+    (pages / "page-2.png").symlink_to(tmp_path / "secret.txt")
+    status, data = get_json(server, "/api/doc?doc=doc")
+    assert status == 200 and data["pages"] == {"1": "/files/doc/pages/page-1.png"}
+    assert request(server, "GET", "/files/doc/pages/page-1.png") == (200, b"\x89PNG inside")
+    assert request(server, "GET", "/files/doc/pages/page-2.png")[0] == 404
+
+
+def test_beyond_the_loopback_every_read_needs_the_token(tmp_path):
+    root = tmp_path / "corrections"
+    make_doc(root / "doc")
+    with serving(root, "0.0.0.0") as srv:  # reached here through 127.0.0.1 only
+        token = {"X-Ocrfix-Token": srv.token}
+        for path in ("/api/docs", "/api/doc?doc=doc", "/files/doc/raw.txt", "/nowhere"):
+            assert request(srv, "GET", path)[0] == 403
+            assert request(srv, "GET", path, headers={"X-Ocrfix-Token": "guess"})[0] == 403
+        assert request(srv, "GET", "/api/docs", headers=token)[0] == 200
+        assert get_json(srv, "/api/doc?doc=doc", **token)[1]["raw"] == RAW
+        assert request(srv, "GET", "/files/doc/raw.txt", headers=token) == (200, RAW.encode())
+        assert request(srv, "GET", f"/files/doc/raw.txt?token={srv.token}")[0] == 200
+        assert request(srv, "GET", "/files/doc/raw.txt?token=guess")[0] == 403
+        assert request(srv, "GET", f"/api/docs?token={srv.token}")[0] == 403  # /files/ only
+        assert request(srv, "GET", "/")[0] == 200  # the app itself holds no data
+        assert request(srv, "GET", "/favicon.ico")[0] == 204
+        body = {"doc": "doc", "id": 1, "decision": "accept"}
+        assert request(srv, "POST", "/api/decide", body)[0] == 403
+        assert post(srv, "/api/decide", body)[0] == 200
 
 
 def test_decision_needs_the_session_token(server):
@@ -471,7 +610,7 @@ def test_document_json_has_the_box_of_each_word(tmp_path):
     (doc / "words.tsv").write_text(words.getvalue())
     from ocrfix.review.server import document_json
 
-    data = document_json(doc)
+    data = document_json(root, "doc")
     assert data["kind"] == "scan"
     split, word = data["rows"][0], data["rows"][1]
     assert word["crop"] == {"page": 1, "word": [50, 22, 100, 40], "line": [10, 20, 140, 42]}

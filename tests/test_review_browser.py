@@ -93,9 +93,10 @@ def corrections(tmp_path_factory):
 class ReviewProcess:
     """`ocrfix review` in its own process, as a user runs it."""
 
-    def __init__(self, root: Path, env: dict[str, str]):
+    def __init__(self, root: Path, env: dict[str, str], host: str = "127.0.0.1"):
+        command = [sys.executable, "-m", "ocrfix.cli", "review", str(root), "--port", "0"]
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "ocrfix.cli", "review", str(root), "--port", "0"],
+            [*command, "--host", host],
             stdout=subprocess.PIPE,
             env=env,
         )
@@ -112,8 +113,8 @@ class ReviewProcess:
                         break
                     printed += chunk
         for line in printed.decode().splitlines():
-            if line.strip().startswith("http://"):
-                self.url = line.strip()
+            if line.strip().startswith("http://"):  # reached through the loopback only
+                self.url = line.strip().replace("//0.0.0.0:", "//127.0.0.1:")
         if not self.url:
             self.kill()
             pytest.fail(f"ocrfix review did not start: {printed.decode()}")
@@ -287,3 +288,21 @@ def test_two_tabs_deciding_at_once_leave_a_valid_table(browser, corrections, env
     assert sum(bool(c) for c in cells.values()) == 42
     with (doc / "suggestions.csv").open(newline="") as fh:
         assert len(list(csv.reader(fh))) == len(ids) + 1
+
+
+def test_bound_beyond_the_loopback_the_app_sends_its_token_on_reads(browser, corrections, env):
+    server = ReviewProcess(corrections, env, host="0.0.0.0")
+    page = browser.new_page()
+    try:
+        open_doc(page, server.url, "minutes", rule="word")
+        page.wait_for_function(  # the page image came, with the token in its address
+            "() => { const c = document.querySelector('#scan canvas'); return c && c.width > 100; }"
+        )
+        link = page.get_attribute("#sidebyside", "href")
+        assert page.evaluate("(url) => fetch(url).then((r) => r.status)", link) == 200
+        assert page.evaluate("fetch('/api/docs').then((r) => r.status)") == 403  # no token
+        page.keyboard.press("u")  # a decision (none) still saves
+        page.wait_for_selector("#status:has-text('saved ✓')")
+    finally:
+        server.kill()
+        page.close()

@@ -381,33 +381,45 @@ class Hit:
         return [(p.strip(MARK_OPEN + MARK_CLOSE), p[0] == MARK_OPEN) for p in pieces if p]
 
 
-_WORDISH = re.compile(r"(?<![\w'’./&-])[\w'’./&-]*\w[\w'’./&-]*")
+_MARKS = "'’./&%$#@!?;-"  # inside a word, FTS5 refuses them (or reads - as a column filter)
+_IN_WORD = rf"[\w{re.escape(_MARKS)}]"
+_WORDISH = re.compile(rf"(?<!{_IN_WORD}){_IN_WORD}*\w{_IN_WORD}*")
 _QUOTED = re.compile(r'("[^"]*"?)')
 
 
 def _quote(match: re.Match) -> str:
     word = match.group(0)
-    return f'"{word}"' if any(ch in "'./&-" for ch in word) else word
+    return f'"{word}"' if any(ch in _MARKS for ch in word) else word
 
 
 def prepare_query(query: str) -> str:
-    """The query with each word that holds a hyphen, apostrophe, dot, slash or ampersand
-    put in quotes (FTS5 refuses them, or reads ``a-b`` as a column filter); quoted
-    phrases, ``*``, ``AND``, ``OR``, ``NOT``, ``NEAR``, ``column:`` and parentheses are
-    left as they are.
+    """The query with each word that holds a hyphen, apostrophe, dot, slash, ampersand or
+    one of ``%$#@!?;`` put in quotes (FTS5 refuses them, or reads ``a-b`` as a column
+    filter), so ``1.5``, ``-1`` or ``50%`` are searched as words; quoted phrases, ``*``,
+    ``AND``, ``OR``, ``NOT``, ``NEAR``, ``column:`` and parentheses are left as they are.
 
     >>> print(prepare_query("counter-revolution AND don't* workers' title:tea (a OR b)"))
     "counter-revolution" AND "don't"* "workers'" title:tea (a OR b)
     >>> print(prepare_query('"the state" U.S.S.R.'))
     "the state" "U.S.S.R."
+    >>> print(prepare_query("-1 1.5 50% NEAR(a b, 5)"))
+    "-1" "1.5" "50%" NEAR(a b, 5)
     """
     parts = _QUOTED.split(query)
     return "".join(part if part.startswith('"') else _WORDISH.sub(_quote, part) for part in parts)
 
 
-def query_error(exc: sqlite3.OperationalError) -> QueryError | None:
-    """The :class:`QueryError` that an FTS5 error stands for, or ``None`` for another error."""
-    message = str(exc)
+def query_error(exc: sqlite3.Error | ValueError) -> QueryError:
+    """The :class:`QueryError` (one line) that an error running a query stands for.
+
+    >>> print(query_error(sqlite3.OperationalError('expected integer, got "x"')))
+    malformed query: NEAR takes a whole number last, as NEAR(a b, 5)
+    """
+    message = " ".join(str(exc).split())
+    if isinstance(exc, UnicodeError):
+        return QueryError("malformed query: it is not valid Unicode text")
+    if message == 'fts5: syntax error near ""':
+        return QueryError("malformed query: syntax error at the end (something is missing)")
     if message.startswith("fts5: "):
         return QueryError(f"malformed query: {message.removeprefix('fts5: ')}")
     if message == "unterminated string":
@@ -415,36 +427,38 @@ def query_error(exc: sqlite3.OperationalError) -> QueryError | None:
     if message.startswith("no such column: "):
         column = message.removeprefix("no such column: ")
         return QueryError(
-            f"malformed query: no column {column!r} (columns are title, author, body; put a "
+            f"malformed query: no column {column[:40]!r} (columns are title, author, body; put a "
             'word with a colon or a leading hyphen in double quotes, "like:this")'
         )
     if message.startswith("unknown special query"):
         return QueryError("malformed query: nothing to search for")
-    return None
+    if message.startswith("expected integer"):
+        return QueryError("malformed query: NEAR takes a whole number last, as NEAR(a b, 5)")
+    return QueryError(f"malformed query: SQLite could not run it ({message})")
 
 
 def search(conn: sqlite3.Connection, query: str, limit: int = 10) -> list[Hit]:
     """The documents that match an FTS5 query, best first (``bm25``, then slug).
 
-    Raises :class:`QueryError` for a query FTS5 cannot read.
+    Raises :class:`QueryError` for a query FTS5 cannot read, or any other SQLite error while
+    running it.
     """
     if not query.strip():
         raise QueryError("malformed query: it is empty")
+    if "\x00" in query:
+        raise QueryError("malformed query: it holds a NUL character")
     weights = ", ".join(map(str, WEIGHTS))
     ranked = (
         f"SELECT d.id, d.slug, d.title, d.date, bm25(search, {weights}) AS score"
         " FROM search JOIN documents d ON d.id = search.rowid"
         " WHERE search MATCH ? ORDER BY score, d.slug LIMIT ?"
     )
-    fts_query = prepare_query(query)
     try:
+        fts_query = prepare_query(query)
         rows = conn.execute(ranked, (fts_query, limit)).fetchall()
         snippets = [snippet(conn, fts_query, row["id"]) for row in rows]
-    except sqlite3.OperationalError as exc:
-        error = query_error(exc)
-        if error is None:
-            raise
-        raise error from None
+    except (sqlite3.Error, ValueError) as exc:  # ValueError: text SQLite cannot take
+        raise query_error(exc) from None
     return [
         Hit(n, row["score"], row["slug"], row["title"], row["date"], snip)
         for n, (row, snip) in enumerate(zip(rows, snippets, strict=True), start=1)

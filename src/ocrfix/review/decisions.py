@@ -33,7 +33,7 @@ from pathlib import Path
 
 from ocrfix.errors import OcrfixError
 from ocrfix.fsio import atomic_write_text, document_lock
-from ocrfix.review.table import COLUMNS
+from ocrfix.review.table import COLUMNS, spreadsheet_value
 from ocrfix.suggestion import Suggestion, apply
 
 ACCEPT, REJECT, EDIT = "accept", "reject", "edit"
@@ -157,18 +157,22 @@ def parse_row(cells: Mapping[str, str], csv_line: int = 0) -> Row:
     except ValueError:
         raise ValueError(f"score {cells['score']!r} is not a number") from None
     kind, text = parse_decision(cells["decision"])
-    alternatives = tuple(a for a in cells.get("alternatives", "").split("|") if a)
+    original = spreadsheet_value(cells["original"])  # as table.suggestions_csv wrote them
+    replacement = spreadsheet_value(cells["replacement"])
+    alternatives = tuple(
+        a for a in spreadsheet_value(cells.get("alternatives", "")).split("|") if a
+    )
     start, end = numbers["start"], numbers["end"]
-    if not 0 <= start <= end or end - start != len(cells["original"]):
-        raise ValueError(f"span {start}..{end} does not fit original {cells['original']!r}")
+    if not 0 <= start <= end or end - start != len(original):
+        raise ValueError(f"span {start}..{end} does not fit original {original!r}")
     return Row(
         numbers["id"],
         numbers["page"],
         numbers["line"],
         start,
         end,
-        cells["original"],
-        cells["replacement"],
+        original,
+        replacement,
         cells["rule"],
         score,
         _bool(cells["auto"]),
@@ -444,32 +448,3 @@ def same_change(sheet: Sheet, row_id: int) -> dict[int, str]:
         if (other == row_id or not sheet.records[i][decision].strip())
         and [sheet.records[i][c] for c in cols] == key
     }
-
-
-KEY_COLUMNS = ("start", "end", "original", "replacement", "rule")
-
-
-def carry_decisions(old: Path, new_csv: str) -> str:
-    """A new ``suggestions.csv`` with the decisions of the ``old`` one (if any) kept on
-    the rows that make the same change at the same place, so that running a reviewed
-    document again loses no decision that still applies. Without an old table, or one
-    without decisions, the new one is returned as it is.
-    """
-    try:
-        before = read_sheet(old)
-    except DecisionError:
-        return new_csv
-    if not before.decided():
-        return new_csv
-    after = parse_sheet(old, new_csv)
-    keys = [before.column(c) for c in KEY_COLUMNS]
-    col = before.column("decision")
-    decided = {tuple(r[k] for k in keys): r[col] for r in before.records if r[col].strip()}
-    new_keys, new_col = [after.column(c) for c in KEY_COLUMNS], after.column("decision")
-    carried = False
-    for record in after.records:
-        cell = decided.get(tuple(record[k] for k in new_keys))
-        if cell:
-            record[new_col] = cell
-            carried = True
-    return after.to_csv() if carried else new_csv

@@ -20,11 +20,17 @@ confirmed. A POST must carry the session's token in ``X-Ocrfix-Token`` (the addr
 command prints has it after ``#``, which browsers never send to a server), a JSON body with
 exactly the expected fields, and, from a browser, this server's own origin; while bound to
 the loopback address the server answers only requests addressed to it by a loopback name
-(no DNS rebinding).
+(no DNS rebinding). Bound to another address, every GET but the app itself needs the token
+too (``/files/`` also takes it as ``?token=``, for images and links).
+
+Every file the server reads is checked with :func:`confined`: a path, or a link on it (the
+document folder, ``raw.txt``, a page image…), that leads out of the corrections folder is
+refused, and a document folder that is such a link is not listed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hmac
 import io
@@ -49,6 +55,9 @@ DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8765
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 MAX_BODY = 64 * 1024
 TOKEN_HEADER = "X-Ocrfix-Token"
+WORDS = "words.tsv"
+READ = (decisions.RAW, decisions.TABLE, WORDS)  # the files of a document the server reads
+PUBLIC = ("/", "/index.html", "/favicon.ico")  # answered without the token: they hold no data
 PAD = 6  # pixels around a line crop
 
 
@@ -151,13 +160,58 @@ def progress(sheet: decisions.Sheet) -> dict:
     return {"decided": sheet.decided(), "total": len(sheet.records)}
 
 
-def document_json(folder: Path) -> dict:
+def confined(root: Path, path: Path) -> Path:
+    """``path`` with every link on it resolved, if that is still under ``root``; else
+    :class:`Refused` (403). Every file the server reads goes through here.
+
+    >>> confined(Path("/tmp"), Path("/tmp/../etc/passwd"))
+    Traceback (most recent call last):
+    ocrfix.review.server.Refused: ../etc/passwd: outside the corrections folder
+    """
+    try:
+        target = path.resolve()
+    except (OSError, RuntimeError):  # a loop of links
+        raise Refused(HTTPStatus.NOT_FOUND, "not found") from None
+    if not target.is_relative_to(root.resolve()):
+        shown = path.relative_to(root) if path.is_relative_to(root) else path.name
+        raise Refused(HTTPStatus.FORBIDDEN, f"{shown}: outside the corrections folder")
+    return target
+
+
+def listed(root: Path) -> dict[str, Path]:
+    """The documents served, name -> folder (links resolved); a folder that is a link out
+    of ``root`` is left out."""
+    found = {}
+    for folder in decisions.document_folders(root):
+        with contextlib.suppress(Refused):
+            found[folder.name] = confined(root, folder)
+    return found
+
+
+def check_files(root: Path, folder: Path) -> Path:
+    """``folder`` if each file the server reads in it stays under ``root``, else
+    :class:`Refused`."""
+    for name in READ:
+        confined(root, folder / name)
+    return folder
+
+
+def document_folder(root: Path, doc: str) -> Path:
+    """The folder of a listed document whose files stay under ``root``, else :class:`Refused`."""
+    folder = listed(root).get(doc)
+    if folder is None:
+        raise Refused(HTTPStatus.NOT_FOUND, f"no document {doc[:80]!r}")
+    return check_files(root, folder)
+
+
+def document_json(root: Path, doc: str) -> dict:
     """Everything the app shows of one document."""
+    folder = document_folder(root, doc)
     raw, table = decisions.load(folder)
     col = table.sheet.column("decision")
     rows = [row_json(r, c[col]) for r, c in zip(table.rows, table.sheet.records, strict=True)]
     kind, pages = "text", {}
-    words_path = folder / "words.tsv"
+    words_path = folder / WORDS
     if words_path.is_file():
         kind = "scan"
         words = read_words(words_path.read_text("utf-8"))
@@ -165,20 +219,22 @@ def document_json(folder: Path) -> dict:
         for data in rows:
             data["crop"] = crop(words, starts, data["start"], data["end"])
         for png in sorted((folder / "pages").glob("page-*.png")):
-            number = int(png.stem.split("-")[1])
-            pages[number] = f"/files/{folder.name}/pages/{png.name}"
-    return {"doc": folder.name, "kind": kind, "raw": raw, "rows": rows, "pages": pages}
+            with contextlib.suppress(Refused):
+                confined(root, png)
+                number = int(png.stem.split("-")[1])
+                pages[number] = f"/files/{doc}/pages/{png.name}"
+    return {"doc": doc, "kind": kind, "raw": raw, "rows": rows, "pages": pages}
 
 
 def documents_json(root: Path) -> list[dict]:
     docs = []
-    for folder in decisions.document_folders(root):
+    for doc, folder in listed(root).items():
         try:
-            sheet = decisions.read_sheet(folder / decisions.TABLE)
-        except DecisionError as exc:
-            docs.append({"doc": folder.name, "error": str(exc), "decided": 0, "total": 0})
+            sheet = decisions.read_sheet(check_files(root, folder) / decisions.TABLE)
+        except (Refused, DecisionError) as exc:
+            docs.append({"doc": doc, "error": str(exc), "decided": 0, "total": 0})
             continue
-        docs.append({"doc": folder.name, **progress(sheet)})
+        docs.append({"doc": doc, **progress(sheet)})
     return docs
 
 
@@ -206,8 +262,8 @@ def check_fields(body: object, fields: dict[str, type]) -> dict:
 
 
 def safe_file(root: Path, relative: str) -> Path:
-    """The file ``root/relative`` if it is a file under ``root`` (links resolved), else
-    :class:`Refused`.
+    """The file ``root/relative`` if it is a file under ``root`` (links resolved, see
+    :func:`confined`), else :class:`Refused` (404, whatever the reason).
 
     >>> safe_file(Path("/tmp"), "../etc/passwd")
     Traceback (most recent call last):
@@ -216,18 +272,19 @@ def safe_file(root: Path, relative: str) -> Path:
     parts = relative.split("/")
     if "\x00" in relative or any(p in ("", ".", "..") or p.startswith(".") for p in parts):
         raise Refused(HTTPStatus.NOT_FOUND, "not found")
-    base = root.resolve()
-    target = (base / relative).resolve()
-    if not target.is_relative_to(base) or not target.is_file():
-        raise Refused(HTTPStatus.NOT_FOUND, "not found")
-    return target
+    with contextlib.suppress(Refused):
+        target = confined(root, root / relative)
+        if target.is_file():
+            return target
+    raise Refused(HTTPStatus.NOT_FOUND, "not found")
 
 
 # ---------------------------------------------------------------- the server
 
 
 class ReviewServer(ThreadingHTTPServer):
-    """Serves one corrections folder; ``token`` guards every change."""
+    """Serves one corrections folder; ``token`` guards every change, and every read too when
+    bound beyond the loopback."""
 
     daemon_threads = True
 
@@ -255,12 +312,13 @@ class ReviewServer(ThreadingHTTPServer):
             return None
         return {f"{h}:{self.port}" for h in ("127.0.0.1", "localhost", "[::1]")}
 
+    @property
+    def reads_need_token(self) -> bool:
+        return self.host not in LOOPBACK
+
     def folder(self, doc: str) -> Path:
         """The folder of a document of this corrections folder, or :class:`Refused`."""
-        names = {f.name for f in decisions.document_folders(self.root)}
-        if doc not in names:
-            raise Refused(HTTPStatus.NOT_FOUND, f"no document {doc[:80]!r}")
-        return self.root / doc
+        return document_folder(self.root, doc)
 
 
 def app_html() -> bytes:
@@ -308,6 +366,13 @@ class Handler(BaseHTTPRequestHandler):
         if allowed is not None and self.headers.get("Host", "") not in allowed:
             raise Refused(HTTPStatus.FORBIDDEN, "wrong Host header")
 
+    def check_token(self, given: str | None = None) -> None:
+        """Refuse a request without this session's token (``given``, else the header)."""
+        if given is None:
+            given = self.headers.get(TOKEN_HEADER, "")
+        if not hmac.compare_digest(given.encode(), self.server.token.encode()):
+            raise Refused(HTTPStatus.FORBIDDEN, "missing or wrong session token")
+
     # -- GET
 
     def answer(self, route: Callable[[], None]) -> None:
@@ -332,6 +397,11 @@ class Handler(BaseHTTPRequestHandler):
     def route_get(self) -> None:
         parts = urlsplit(self.path)
         path = unquote(parts.path)
+        if path not in PUBLIC and self.server.reads_need_token:
+            given = self.headers.get(TOKEN_HEADER)
+            if given is None and path.startswith("/files/"):
+                given = parse_qs(parts.query).get("token", [""])[0]
+            self.check_token(given or "")
         if path in ("/", "/index.html"):
             self.send(HTTPStatus.OK, app_html(), "text/html; charset=utf-8")
         elif path == "/favicon.ico":
@@ -340,7 +410,7 @@ class Handler(BaseHTTPRequestHandler):
             self.send_json({"docs": documents_json(self.server.root)})
         elif path == "/api/doc":
             doc = parse_qs(parts.query).get("doc", [""])[0]
-            self.send_json(document_json(self.server.folder(doc)))
+            self.send_json(document_json(self.server.root, doc))
         elif path.startswith("/files/"):
             target = safe_file(self.server.root, path.removeprefix("/files/"))
             kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
@@ -374,9 +444,7 @@ class Handler(BaseHTTPRequestHandler):
             and origin != ("http://" + self.headers.get("Host", ""))
         ):
             raise Refused(HTTPStatus.FORBIDDEN, "cross-origin request")
-        token = self.headers.get(TOKEN_HEADER, "")
-        if not hmac.compare_digest(token.encode(), self.server.token.encode()):
-            raise Refused(HTTPStatus.FORBIDDEN, "missing or wrong session token")
+        self.check_token()
         if self.headers.get("Content-Type", "").split(";")[0].strip() != "application/json":
             raise Refused(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "the body must be application/json")
         try:

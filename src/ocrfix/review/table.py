@@ -1,4 +1,9 @@
-"""``suggestions.csv``: one row per suggestion, with a decision column for the reviewer."""
+"""``suggestions.csv``: one row per suggestion, with a decision column for the reviewer.
+
+A cell of OCR text is written through :func:`spreadsheet_safe` (``original``,
+``replacement``, ``alternatives``; and ``text`` of ``words.tsv``), so a spreadsheet never
+reads ``=HYPERLINK(…)`` as a formula, and read back through :func:`spreadsheet_value`.
+"""
 
 from __future__ import annotations
 
@@ -22,19 +27,35 @@ COLUMNS = (
     "decision",
     "alternatives",
 )
-
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet reads such a cell as a formula
 
 
 def spreadsheet_safe(cell: str) -> str:
-    """A cell a spreadsheet will not run as a formula: one starting with ``= + - @``, a tab
-    or a carriage return gets a leading ``'``.
+    r"""``cell`` with a ``'`` in front if a spreadsheet would read it as a formula (it
+    starts with ``= + - @``, a tab or a carriage return, after any ``'``); else unchanged.
 
-    >>> spreadsheet_safe("=HYPERLINK(1)"), spreadsheet_safe("word")
-    ("'=HYPERLINK(1)", 'word')
+    >>> print(spreadsheet_safe('=HYPERLINK("http://x.example")'))
+    '=HYPERLINK("http://x.example")
+    >>> spreadsheet_safe("-1920"), spreadsheet_safe("\tx"), spreadsheet_safe("'=x")
+    ("'-1920", "'\tx", "''=x")
+    >>> spreadsheet_safe("the"), spreadsheet_safe("'tis"), spreadsheet_safe("")
+    ('the', "'tis", '')
     """
-    return "'" + cell if cell.startswith(FORMULA_START) else cell
+    return "'" + cell if cell.lstrip("'").startswith(FORMULA_START) else cell
+
+
+def spreadsheet_value(cell: str) -> str:
+    r"""The text of a cell written by :func:`spreadsheet_safe` (its inverse): one ``'``
+    taken off when what follows would be a formula; any other cell unchanged.
+
+    >>> spreadsheet_value("'=SUM(A1)"), spreadsheet_value("''=x"), spreadsheet_value("'-1")
+    ('=SUM(A1)', "'=x", '-1')
+    >>> spreadsheet_value("'tis"), spreadsheet_value("=x"), spreadsheet_value("'")
+    ("'tis", '=x', "'")
+    """
+    if cell.startswith("'") and cell.lstrip("'").startswith(FORMULA_START):
+        return cell[1:]
+    return cell
 
 
 def suggestions_csv(
@@ -56,13 +77,13 @@ def suggestions_csv(
                 line,
                 s.start,
                 s.end,
-                s.original,
-                s.replacement,
+                spreadsheet_safe(s.original),
+                spreadsheet_safe(s.replacement),
                 s.rule,
                 f"{s.score:.3f}",
                 "true" if s.auto else "false",
                 decisions.get(s, ""),
-                "|".join(s.alternatives),
+                spreadsheet_safe("|".join(s.alternatives)),
             ]
         )
     return buffer.getvalue()
