@@ -540,7 +540,10 @@ def cmd_review(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UsageError(f"cannot listen on {args.host}:{args.port}: {reason_of(exc)}") from None
     if args.host not in LOOPBACK:
-        err.print(f"note: listening on {args.host}: other machines can read these texts")
+        err.print(
+            f"note: listening on {args.host}: other machines can connect; reading and "
+            "deciding need the token in the address below"
+        )
     print(f"Reviewing {args.corrections}: open\n  {server.url}\nCtrl-C stops.", flush=True)
     try:
         server.serve_forever()

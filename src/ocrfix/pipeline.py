@@ -524,7 +524,8 @@ def finish(job: DocJob, pages: list[PageResult] | None, out: Path, settings: Set
         try:
             write_folder(folder, files)
         except OSError as exc:
-            raise OutputError(folder, f"cannot be written: {reason_of(exc)}") from None
+            reason = f"the output folder {folder} cannot be written: {reason_of(exc)}"
+            raise OutputError(folder, reason) from None
     seconds_ocr = sum(p.seconds_ocr for p in pages or [])
     seconds = sum(p.seconds for p in pages or []) + time.perf_counter() - start
     return Outcome(
