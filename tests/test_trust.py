@@ -184,12 +184,13 @@ WRITER = textwrap.dedent(
     import json, sys, time
     from pathlib import Path
     from ocrfix.review import decisions
+    from ocrfix.review.table import spreadsheet_value
     folder, keys = Path(sys.argv[1]), json.loads(sys.argv[2])
     for start, original in keys:
         def choose(sheet, start=start, original=original):
             cols = [sheet.column(c) for c in ("id", "start", "original")]
             for record in sheet.records:
-                if int(record[cols[1]]) == start and record[cols[2]] == original:
+                if int(record[cols[1]]) == start and spreadsheet_value(record[cols[2]]) == original:
                     return {int(record[cols[0]]): "accept"}
             return {}
         decisions.set_decisions(folder, choose)
