@@ -249,3 +249,22 @@ def test_learn_interrupted_after_its_commit_counts_nothing_twice(tmp_path):
     for name in ("confusions.tsv", "protected.txt", "rejected.tsv", "reviewed.json"):
         assert (data / name).read_text() == (clean / name).read_text(), name
     assert not (data / ".ocrfix-journal.json").exists()
+
+
+def test_folders_of_older_versions_keep_their_inputs(tmp_path, monkeypatch):
+    """A manifest without ``source`` (ocrfix before it) is matched by the input it names."""
+    monkeypatch.chdir(tmp_path)
+    for sub in ("a", "b"):
+        Path(sub).mkdir()
+        (Path(sub) / "notes.txt").write_text(f"from {sub}\n")
+    out = Path("out")
+    process_batch([Path("a")], out)
+    manifest_path = out / "notes" / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    del manifest["source"]
+    manifest["input"] = "a/notes.txt"  # as the old version wrote it: the path as given
+    manifest_path.write_text(json.dumps(manifest))
+    both = process_batch([Path("a"), Path("b")], out)
+    names = {Path(o.path).parent.name: (o.doc_id, o.status) for o in both.outcomes}
+    assert names["a"] == ("notes", "skipped")
+    assert names["b"][0].startswith("notes-") and names["b"][1] == "done"

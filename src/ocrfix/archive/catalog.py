@@ -409,13 +409,16 @@ def prepare_query(query: str) -> str:
     return "".join(part if part.startswith('"') else _WORDISH.sub(_quote, part) for part in parts)
 
 
-def query_error(exc: sqlite3.Error | ValueError) -> QueryError:
-    """The :class:`QueryError` (one line) that an error running a query stands for.
+def query_error(exc: sqlite3.Error | ValueError) -> QueryError | ArchiveError:
+    """The :class:`QueryError` (one line) that an error running a query stands for, or an
+    :class:`ArchiveError` when the fault is the catalogue's, not the query's.
 
     >>> print(query_error(sqlite3.OperationalError('expected integer, got "x"')))
     malformed query: NEAR takes a whole number last, as NEAR(a b, 5)
     """
     message = " ".join(str(exc).split())
+    if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError):
+        return ArchiveError(f"the catalogue cannot be read ({message})")
     if isinstance(exc, UnicodeError):
         return QueryError("malformed query: it is not valid Unicode text")
     if message == 'fts5: syntax error near ""':
