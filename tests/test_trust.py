@@ -268,3 +268,15 @@ def test_folders_of_older_versions_keep_their_inputs(tmp_path, monkeypatch):
     names = {Path(o.path).parent.name: (o.doc_id, o.status) for o in both.outcomes}
     assert names["a"] == ("notes", "skipped")
     assert names["b"][0].startswith("notes-") and names["b"][1] == "done"
+
+
+def test_a_document_redone_after_its_input_changed_is_learned_from_once(tmp_path):
+    scans, out, data, _ = reviewed_minutes(tmp_path)
+    run_cli("learn", str(out), data=data)
+    before = (data / "confusions.tsv").read_text()
+    (scans / "minutes.txt").write_text("A heading\n" + TEXT)  # a new SHA-256, same folder
+    run_cli("run", str(scans), "--out", str(out), "-q", data=data)
+    run_cli("learn", str(out), data=data)
+    ledger = json.loads((data / "reviewed.json").read_text())["documents"]
+    assert len(ledger) == 1
+    assert (data / "confusions.tsv").read_text() == before

@@ -244,6 +244,17 @@ def document_key(folder: Path) -> str:
     return "folder:" + str(folder.resolve())
 
 
+def same_folder(entry: object, folders: set[str]) -> bool:
+    """A ledger entry was learned from one of ``folders`` (absolute paths).
+
+    A document redone after its input changed has a new SHA-256 but the same folder: what
+    its earlier reading taught is replaced, not counted beside the new one.
+    """
+    if not isinstance(entry, dict) or not isinstance(entry.get("source"), str):
+        return False
+    return str(Path(entry["source"]).resolve()) in folders
+
+
 # ---------------------------------------------------------------- the command
 
 
@@ -271,6 +282,7 @@ def learn(folders: Iterable[Path], data: Path | None = None) -> LearnResult:
     data.mkdir(parents=True, exist_ok=True)
     result = LearnResult(data)
     updates: dict[str, dict | None] = {}
+    replaced: set[str] = set()  # the folders learned from, absolute
     for folder in folders:
         try:
             _, table = load(folder)
@@ -282,7 +294,9 @@ def learn(folders: Iterable[Path], data: Path | None = None) -> LearnResult:
         result.accepted += len(found["accepted"])
         result.rejected += sum(r.decision == REJECT for r in table.rows)
         empty = not any(found.values())
-        updates[document_key(folder)] = None if empty else {"source": str(folder), **found}
+        entry = {"source": str(folder.resolve()), **found}
+        updates[document_key(folder)] = None if empty else entry
+        replaced.add(str(folder.resolve()))
     with folder_lock(data):
         finish_pending(data)
         ledger_file = data / userdata.ledger_path().name
@@ -291,6 +305,9 @@ def learn(folders: Iterable[Path], data: Path | None = None) -> LearnResult:
         except (OSError, ValueError, KeyError, TypeError):
             ledger = {}
         new_ledger = dict(ledger)
+        for key, entry in ledger.items():  # an earlier reading of a document read again
+            if key not in updates and same_folder(entry, replaced):
+                new_ledger.pop(key)
         for key, entry in updates.items():
             if entry is None:
                 new_ledger.pop(key, None)
