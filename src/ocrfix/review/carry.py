@@ -43,7 +43,7 @@ def equal_runs(old: str, new: str) -> list[tuple[int, int, int]]:
         return [(0, len(old), 0)]
     old_lines, new_lines = old.splitlines(keepends=True), new.splitlines(keepends=True)
     o_starts, n_starts = line_starts(old), line_starts(new)
-    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    matcher = difflib.SequenceMatcher(None, old_lines, new_lines)
     runs = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         a0, a1, b0, b1 = o_starts[i1], o_starts[i2], n_starts[j1], n_starts[j2]
