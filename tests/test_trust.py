@@ -93,7 +93,7 @@ def test_a_name_never_leaves_the_output_or_takes_ocrfix_files(tmp_path):
     status = cli.main(["run", str(source), str(source / "..txt"), "--out", str(out), "-q"])
     assert status == 0
     names = sorted(p.name for p in out.iterdir() if p.is_dir())
-    assert names == ["a_b", "document", "report_html", "sub__x"]
+    assert names == ["a b", "document", "report_html", "sub__x"]
     assert (out / "report.html").is_file()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "out"]
 

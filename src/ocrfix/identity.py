@@ -1,9 +1,10 @@
 """A document's identity: the name of its folder in the output, from its path alone.
 
 The name is the input's path relative to the folder it was found in (the folder given on
-the command line; for a file given directly, its own folder), without the suffix, made
-safe: ``scans/1917/report.pdf`` found under ``scans/`` is ``1917__report``. It can never
-name a folder outside the output, a hidden file or ocrfix's own ``report.html``. When two
+the command line; for a file given directly, its own folder), without the suffix, its
+parts joined by ``__``: ``scans/1917/report.pdf`` found under ``scans/`` is
+``1917__report``. It is kept as it is where that is safe, and can never name a folder
+outside the output, a hidden file or ocrfix's own ``report.html``. When two
 inputs would share a name, or the name already belongs to another input's folder, each
 such input gets the name with a short hash of its absolute path: ``notes-3f2a91c0``. A
 folder once made for an input keeps being that input's folder (its manifest records the
@@ -20,19 +21,25 @@ from pathlib import Path
 
 import regex
 
-MAX_NAME = 80
+MAX_NAME = 120  # characters of one name; file systems allow 255 bytes
 PART_SEPARATOR = "__"
-_UNSAFE = regex.compile(r"[^\w-]+")
+RESERVED = frozenset({"report.html"})  # ocrfix's own files beside the document folders
+_CONTROL = regex.compile(r"[\x00-\x1f\x7f/\\]+")
 
 
 def safe_name(text: str) -> str:
-    """A folder name made of letters, digits, ``_`` and ``-`` only (never empty).
+    r"""``text`` as a folder name: kept as it is where it is safe; control characters and
+    slashes become ``_``, leading dots go (no hidden folder, no ``..``), and a name of
+    ocrfix's own files is changed (never empty).
 
     >>> safe_name("report.html"), safe_name(".."), safe_name("Über die Räte (1919)")
-    ('report_html', 'document', 'Über_die_Räte_1919')
+    ('report_html', 'document', 'Über die Räte (1919)')
+    >>> safe_name("seg_A.01"), safe_name(".hidden\tname")
+    ('seg_A.01', 'hidden_name')
     """
-    cleaned = _UNSAFE.sub("_", unicodedata.normalize("NFKC", text)).strip("_-")
-    return cleaned[:MAX_NAME].rstrip("_-") or "document"
+    cleaned = _CONTROL.sub("_", unicodedata.normalize("NFC", text)).lstrip(".").strip()
+    cleaned = cleaned[:MAX_NAME].strip() or "document"
+    return cleaned.replace(".", "_") if cleaned.lower() in RESERVED else cleaned
 
 
 def candidate_name(path: Path, root: Path) -> str:
