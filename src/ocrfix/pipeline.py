@@ -23,15 +23,15 @@ from pathlib import Path
 from ocrfix import __version__, correct, ingest, layout, ocr, preprocess
 from ocrfix import page as page_stage
 from ocrfix.correct.engine import fingerprint as correction_fingerprint
-from ocrfix.fsio import remove_leftovers, write_folder
+from ocrfix.fsio import remove_leftovers, staged_folder, text_chunks, write_pieces
 from ocrfix.ingest import InputError
 from ocrfix.page import read_page_image, read_plain
 from ocrfix.review.decisions import carry_decisions
-from ocrfix.review.diff import unified_diff
-from ocrfix.review.page import render as review_page
-from ocrfix.review.table import suggestions_csv
-from ocrfix.suggestion import apply
-from ocrfix.text import tokenize
+from ocrfix.review.diff import diff_lines
+from ocrfix.review.page import render_pages as review_pages
+from ocrfix.review.table import csv_pieces, table_rows
+from ocrfix.suggestion import SuggestionList, apply_pieces
+from ocrfix.text import count_words
 
 PAGE_BREAK = "\f"
 WORD_COLUMNS = (
@@ -290,55 +290,67 @@ def words_tsv(pages: list[PageResult]) -> str:
 
 def finish(job: DocJob, pages: list[PageResult] | None, out: Path, settings: Settings) -> Outcome:
     """Correct a document and write its output folder (atomically); the text of a ``.txt``
-    input is read here, the pages of a scan come already read."""
+    input is read here, the pages of a scan come already read. Large outputs are written
+    into the staging folder piece by piece, never whole in memory."""
     start = time.perf_counter()
-    files: dict[str, bytes] = {}
     note, encoding = "", None
     if pages is None:
         raw, encoding, note = ingest.read_text(job.path)
-        words = sum(t.kind == "word" for t in tokenize(raw))
+        words = count_words(raw)
     else:
         raw = PAGE_BREAK.join(p.text for p in pages)
         words = sum(len(p.words) for p in pages)
         decided = layout.confirm_running([(p.words, p.zones) for p in pages])
         for p, zones in zip(pages, decided, strict=True):
             p.zones = zones  # a running head is told from a title across pages
-        files["words.tsv"] = words_tsv(pages).encode()
-        for number, page in enumerate(pages, start=1):
-            files[f"pages/page-{number:03d}.png"] = page.png
-    suggestions = correct.suggest(raw, word_confidences(pages), settings.lexicons)
-    clean = apply(raw, [s for s in suggestions if s.auto])
-    auto = sum(s.auto for s in suggestions)
-    files["raw.txt"] = raw.encode()
-    files["clean.txt"] = clean.encode()
-    files["changes.diff"] = unified_diff(raw, clean).encode()
-    table = suggestions_csv(raw, suggestions)
-    files["suggestions.csv"] = carry_decisions(out / job.doc_id / "suggestions.csv", table).encode()
-    files["review.html"] = review_page(job.doc_id, raw, suggestions).encode()
-    manifest = {
-        "ocrfix": __version__,
-        "doc_id": job.doc_id,
-        "input": str(job.path),
-        "kind": job.kind,
-        "sha256": job.sha256,
-        "fingerprint": job.fingerprint,
-        "pages": job.pages,
-        "encoding": encoding,
-        "engine": engine_info(job.kind, settings),
-        "settings": asdict(settings),
-        "stats": {
-            "chars": len(raw),
-            "words": words,
-            "suggestions": len(suggestions),
-            "auto": auto,
-        },
-        "files": sorted(files),
-    }
-    if pages is not None:
-        manifest["preprocessing"] = [{"page": n, **p.log} for n, p in enumerate(pages, 1)]
-        manifest["furniture"] = layout.furniture(raw, [(p.text, p.spans, p.zones) for p in pages])
-    files["manifest.json"] = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode()
-    write_folder(out / job.doc_id, files)
+    suggestions = SuggestionList()  # compact: a long text may have millions
+    for piece in correct.suggest_pieces(raw, word_confidences(pages), settings.lexicons):
+        suggestions.extend(piece)
+    applied = suggestions.applied()
+    auto = len(applied)
+    target = out / job.doc_id
+    with staged_folder(target) as staging:
+        if pages is not None:
+            write_pieces(staging / "words.tsv", [words_tsv(pages)])
+            (staging / "pages").mkdir()
+            for number, page in enumerate(pages, start=1):
+                (staging / f"pages/page-{number:03d}.png").write_bytes(page.png)
+        write_pieces(staging / "raw.txt", text_chunks(raw))
+        write_pieces(staging / "clean.txt", apply_pieces(raw, applied))
+        write_pieces(staging / "changes.diff", diff_lines(raw, applied))
+        rows = table_rows(raw, suggestions)
+        rows = carry_decisions(target / "suggestions.csv", rows)
+        write_pieces(staging / "suggestions.csv", csv_pieces(rows))
+        for name, html in review_pages(job.doc_id, raw, suggestions):
+            write_pieces(staging / name, html)
+        manifest = {
+            "ocrfix": __version__,
+            "doc_id": job.doc_id,
+            "input": str(job.path),
+            "kind": job.kind,
+            "sha256": job.sha256,
+            "fingerprint": job.fingerprint,
+            "pages": job.pages,
+            "encoding": encoding,
+            "engine": engine_info(job.kind, settings),
+            "settings": asdict(settings),
+            "stats": {
+                "chars": len(raw),
+                "words": words,
+                "suggestions": len(suggestions),
+                "auto": auto,
+            },
+            "files": sorted(
+                p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file()
+            ),
+        }
+        if pages is not None:
+            manifest["preprocessing"] = [{"page": n, **p.log} for n, p in enumerate(pages, 1)]
+            manifest["furniture"] = layout.furniture(
+                raw, [(p.text, p.spans, p.zones) for p in pages]
+            )
+        text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+        write_pieces(staging / "manifest.json", [text])
     seconds_ocr = sum(p.seconds_ocr for p in pages or [])
     seconds = sum(p.seconds for p in pages or []) + time.perf_counter() - start
     return Outcome(

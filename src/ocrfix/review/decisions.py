@@ -235,21 +235,37 @@ def read_sheet(path: Path) -> Sheet:
 
 def parse_sheet(path: Path, text: str) -> Sheet:
     """The cells of the text of a ``suggestions.csv`` (``path`` names it in errors)."""
-    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    columns, found = sheet_records(path, io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    records, lines = [], []
+    for record, line in found:
+        records.append(record)
+        lines.append(line)
+    return Sheet(path, columns, records, lines)
+
+
+def sheet_records(
+    path: Path, lines: Iterable[str]
+) -> tuple[list[str], Iterator[tuple[list[str], int]]]:
+    """The header of the CSV text ``lines`` and its records with their line numbers, one
+    at a time; raises :class:`DecisionError` for a missing column at once, and for a
+    record with the wrong number of cells when it is reached."""
+    reader = csv.reader(lines)
     columns = next(reader, [])
     missing = [c for c in COLUMNS if c != "alternatives" and c not in columns]
     if missing:
         raise DecisionError(path, f"missing column(s): {', '.join(missing)}", line=1)
-    records, lines = [], []
-    for record in reader:
-        if len(record) != len(columns):
-            if not any(record):
-                continue  # a blank line, as some spreadsheets leave at the end
-            row_id = record[columns.index("id")] if len(record) > columns.index("id") else "?"
-            raise DecisionError(path, "wrong number of cells", row_id, reader.line_num)
-        records.append(record)
-        lines.append(reader.line_num)
-    return Sheet(path, columns, records, lines)
+
+    def records() -> Iterator[tuple[list[str], int]]:
+        for record in reader:
+            if len(record) != len(columns):
+                if not any(record):
+                    continue  # a blank line, as some spreadsheets leave at the end
+                at = columns.index("id")
+                row_id = record[at] if len(record) > at else "?"
+                raise DecisionError(path, "wrong number of cells", row_id, reader.line_num)
+            yield record, reader.line_num
+
+    return columns, records()
 
 
 @dataclass
@@ -446,27 +462,40 @@ def same_change(sheet: Sheet, row_id: int) -> dict[int, str]:
 KEY_COLUMNS = ("start", "end", "original", "replacement", "rule")
 
 
-def carry_decisions(old: Path, new_csv: str) -> str:
-    """A new ``suggestions.csv`` with the decisions of the ``old`` one (if any) kept on
-    the rows that make the same change at the same place, so that running a reviewed
-    document again loses no decision that still applies. Without an old table, or one
-    without decisions, the new one is returned as it is.
-    """
+def decided_cells(old: Path) -> dict[tuple[str, ...], str]:
+    """The decision cells of the table ``old`` by the change they decide (the cells of
+    :data:`KEY_COLUMNS`), read a row at a time; nothing when the table is absent or
+    unreadable, or has a malformed row."""
     try:
-        before = read_sheet(old)
-    except DecisionError:
-        return new_csv
-    if not before.decided():
-        return new_csv
-    after = parse_sheet(old, new_csv)
-    keys = [before.column(c) for c in KEY_COLUMNS]
-    col = before.column("decision")
-    decided = {tuple(r[k] for k in keys): r[col] for r in before.records if r[col].strip()}
-    new_keys, new_col = [after.column(c) for c in KEY_COLUMNS], after.column("decision")
-    carried = False
-    for record in after.records:
-        cell = decided.get(tuple(record[k] for k in new_keys))
+        with old.open(encoding="utf-8-sig") as fh:
+            first = fh.readline().removeprefix("\ufeff")
+            columns, records = sheet_records(old, itertools.chain([first], fh))
+            keys = [columns.index(c) for c in KEY_COLUMNS]
+            col = columns.index("decision")
+            return {
+                tuple(record[k] for k in keys): record[col]
+                for record, _ in records
+                if record[col].strip()
+            }
+    except (OSError, UnicodeDecodeError, DecisionError):
+        return {}
+
+
+def carry_decisions(old: Path, rows: Iterable[list[str]]) -> Iterator[list[str]]:
+    """The rows of a new ``suggestions.csv`` (cells in the order of :data:`COLUMNS`) with
+    the decisions of the ``old`` one (if any) kept on the rows that make the same change
+    at the same place, so that running a reviewed document again loses no decision that
+    still applies. Only the decided rows of the old table are held in memory.
+    """
+    decided = decided_cells(old)
+    if not decided:
+        yield from rows
+        return
+    keys = [COLUMNS.index(c) for c in KEY_COLUMNS]
+    col = COLUMNS.index("decision")
+    for row in rows:
+        cell = decided.get(tuple(row[k] for k in keys))
         if cell:
-            record[new_col] = cell
-            carried = True
-    return after.to_csv() if carried else new_csv
+            row = list(row)
+            row[col] = cell
+        yield row
