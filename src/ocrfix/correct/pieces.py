@@ -30,10 +30,12 @@ SPACE = " \t\r\n\f\v"
 class PieceSettings:
     """How long a text the corrector takes at once."""
 
-    # Measured on the seeds cycled to 5 MB (bench/size.py): pieces of 200,000 to 1,000,000
-    # characters run equally fast, with a peak of about 0.3 KB of memory per character of
-    # the piece; 500,000 keeps that near 150 MB and takes every seed (the largest holds
-    # 483,613 characters) in one piece, so the results on them are those of a whole text.
+    # Measured on 1.5 MB of the seeds (as bench/size.py builds it): pieces of 150,000 to
+    # 1,000,000 characters take the same time (54-64 s, within this machine's noise), and
+    # the piece being corrected costs about 70 bytes per character (peak RSS 230 MB at
+    # 150,000, 264 MB at 500,000, 287 MB at 1,000,000, 320 MB for the 1.5 MB at once).
+    # 500,000 keeps that near 35 MB, and takes every seed (the largest holds 483,613
+    # characters) in one piece: their results are those of a whole text.
     max_chars: int = 500_000
 
 

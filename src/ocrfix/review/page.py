@@ -289,11 +289,33 @@ def _nav(number: int, files: int, foot: bool = False) -> str:
         links.append(f'<a href="{page_name(number + 1)}">next →</a>')
     if not foot:
         links.append("· parts:")
-        links += [
-            f"<b>{k}</b>" if k == number else f'<a href="{page_name(k)}">{k}</a>'
-            for k in range(1, files + 1)
-        ]
+        shown = 0
+        for k in part_links(number, files):
+            if k > shown + 1:
+                links.append("…")
+            links.append(f"<b>{k}</b>" if k == number else f'<a href="{page_name(k)}">{k}</a>')
+            shown = k
     return f'<nav{" class=foot" if foot else ""}>{" ".join(links)}</nav>'
+
+
+def part_links(number: int, files: int, near: int = 5) -> list[int]:
+    """The pages page ``number`` links to by number: the first and last, those within
+    ``near`` of it, and every tenth (hundredth… for thousands of pages), so that a page's
+    links stay few however many pages there are.
+
+    >>> part_links(3, 12)
+    [1, 2, 3, 4, 5, 6, 7, 8, 10, 12]
+    >>> part_links(1200, 2461)
+    [1, 100, 200, 300, 400, 500, 600, 700, 800, 900, 1000, 1100, 1195, 1196, 1197, 1198, \
+1199, 1200, 1201, 1202, 1203, 1204, 1205, 1300, 1400, 1500, 1600, 1700, 1800, 1900, \
+2000, 2100, 2200, 2300, 2400, 2461]
+    """
+    step = 10 ** max(1, len(str(files)) - 2)
+    return [
+        k
+        for k in range(1, files + 1)
+        if k in (1, files) or abs(k - number) <= near or k % step == 0
+    ]
 
 
 def _pages(raw: str, suggestions: Sequence[Suggestion], per_file: int) -> int:
