@@ -75,12 +75,54 @@ def shifted(suggestions: list[Suggestion], offset: int) -> list[Suggestion]:
 
 def check_fits(raw: str, suggestion: Suggestion) -> None:
     """Raise :class:`SpanError` unless ``raw[start:end]`` reads the suggestion's original."""
-    found = raw[suggestion.start : suggestion.end]
-    if suggestion.end > len(raw) or found != suggestion.original:
-        raise SpanError(
-            f"span {suggestion.start}..{suggestion.end} reads {found!r}, "
-            f"expected {suggestion.original!r}"
+    check_span(raw, suggestion.start, suggestion.end, suggestion.original)
+
+
+def check_span(raw: str, start: int, end: int, original: str) -> None:
+    """Raise :class:`SpanError` unless ``raw[start:end]`` reads ``original``."""
+    found = raw[start:end]
+    if end > len(raw) or found != original:
+        raise SpanError(f"span {start}..{end} reads {found!r}, expected {original!r}")
+
+
+Edit = tuple[int, int, str, str]  # start, end, original, replacement
+
+
+class Edits(Sequence[Edit]):
+    """``(start, end, original, replacement)`` of each of some suggestions, by index: what
+    builds a derived text, read without making :class:`Suggestion` objects from a
+    :class:`SuggestionList`."""
+
+    def __init__(self, suggestions: Sequence[Suggestion]) -> None:
+        self._items = suggestions
+        self._len = len(suggestions)  # (the suggestions do not change while read)
+        table = suggestions if isinstance(suggestions, SuggestionList) else None
+        self._columns = None if table is None else (
+            table._starts, table._ends, table._originals, table._replacements, table._pick
         )
+
+    def __len__(self) -> int:
+        return self._len
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if self._columns is None:
+            s = self._items[index]
+            return (s.start, s.end, s.original, s.replacement)
+        starts, ends, originals, replacements, pick = self._columns
+        if index < 0:
+            index += self._len
+        if not 0 <= index < self._len:
+            raise IndexError("edit index out of range")
+        i = index if pick is None else pick[index]
+        return (starts[i], ends[i], originals[i], replacements[i])
+
+    def __iter__(self) -> Iterator[Edit]:
+        if self._columns is None:
+            return ((s.start, s.end, s.original, s.replacement) for s in self._items)
+        starts, ends, originals, replacements, pick = self._columns
+        if pick is None:
+            return zip(starts, ends, originals, replacements, strict=True)
+        return ((starts[i], ends[i], originals[i], replacements[i]) for i in pick)
 
 
 def ordered(suggestions: Iterable[Suggestion]) -> Sequence[Suggestion]:
@@ -122,15 +164,15 @@ def apply_pieces(raw: str, suggestions: Iterable[Suggestion]) -> Iterator[str]:
     ['a', ' ', 'b']
     """
     cursor = 0
-    for s in in_text_order(suggestions):
-        check_fits(raw, s)
-        if s.start < cursor:
-            raise SpanError(f"suggestions overlap at {s.start}: {s.original!r}")
-        if s.start > cursor:
-            yield raw[cursor : s.start]
-        if s.replacement:
-            yield s.replacement
-        cursor = s.end
+    for start, end, original, replacement in Edits(in_text_order(suggestions)):
+        check_span(raw, start, end, original)
+        if start < cursor:
+            raise SpanError(f"suggestions overlap at {start}: {original!r}")
+        if start > cursor:
+            yield raw[cursor:start]
+        if replacement:
+            yield replacement
+        cursor = end
     if cursor < len(raw) or not raw:
         yield raw[cursor:]
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from ocrfix.suggestion import SpanError, Suggestion, apply_pieces, check_fits
+from ocrfix.suggestion import Edit, Edits, SpanError, Suggestion, apply_pieces, check_span
 
 CONTEXT = 3  # lines of context around a change, as ``diff -u``
 NO_NEWLINE = "\\ No newline at end of file\n"
@@ -75,27 +75,29 @@ def _line_end(raw: str, offset: int) -> int:
 
 
 def _stretches(
-    raw: str, suggestions: Sequence[Suggestion], lo: int, hi: int
+    raw: str, edits: Sequence[Edit], lo: int, hi: int
 ) -> Iterator[tuple[int, int, int, int, str]]:
-    """The stretches of whole lines of ``raw`` that ``suggestions[lo:hi]`` change, in
-    order, as ``(begin, end, first, last, new text)``. A stretch holds every line a
-    suggestion in it touches, and the next line too while its new text does not end with
-    a line break (a suggestion removed one)."""
+    """The stretches of whole lines of ``raw`` that ``edits[lo:hi]`` change, in order, as
+    ``(begin, end, first, last, new text)``. A stretch holds every line an edit in it
+    touches, and the next line too while its new text does not end with a line break (an
+    edit removed one)."""
     i, cursor = lo, 0
-    while i < hi:
-        begin = _line_start(raw, suggestions[i].start)
+    following = edits[i] if i < hi else None
+    while following is not None:
+        begin = _line_start(raw, following[0])
         end, first, at, parts = begin, i, begin, []
-        while True:
-            s = suggestions[i]
-            if s.start < cursor:
-                raise SpanError(f"suggestions overlap or are not in text order at {s.start}")
-            check_fits(raw, s)
-            parts += (raw[at : s.start], s.replacement)
-            at = cursor = s.end
+        while following is not None:
+            start, stop, original, replacement = following
+            if start < cursor:
+                raise SpanError(f"suggestions overlap or are not in text order at {start}")
+            check_span(raw, start, stop, original)
+            parts += (raw[at:start], replacement)
+            at = cursor = stop
             i += 1
-            if s.end > end or (s.end == s.start == end):  # (else it ends on a line of the stretch)
-                end = _line_end(raw, s.end - 1 if s.end > s.start else s.start)
-            while not (i < hi and suggestions[i].start < end):
+            following = edits[i] if i < hi else None
+            if stop > end or stop == start == end:  # (else it ends on a line of the stretch)
+                end = _line_end(raw, stop - 1 if stop > start else start)
+            while following is None or following[0] >= end:
                 if at < end:
                     closed = raw[end - 1] == "\n"
                 else:
@@ -104,7 +106,7 @@ def _stretches(
                 if closed or end >= len(raw):
                     break
                 end = _line_end(raw, end)  # the new text runs on into the next line
-            if not (i < hi and suggestions[i].start < end):
+            if following is None or following[0] >= end:
                 break
         parts.append(raw[at:end])
         yield begin, end, first, i, "".join(parts)
@@ -121,9 +123,10 @@ def regions(
     at their ends left out, regions with no line between them merged. ``origin`` says
     where counting starts (see :class:`Region`)."""
     hi = len(suggestions) if hi is None else hi
+    edits = suggestions if isinstance(suggestions, Edits) else Edits(suggestions)
     counted, line, delta = origin
     pending: Region | None = None
-    for begin, end, first, last, text in _stretches(raw, suggestions, lo, hi):
+    for begin, end, first, last, text in _stretches(raw, edits, lo, hi):
         line += raw.count("\n", counted, begin)
         counted = begin
         here = (begin, line, delta)
@@ -402,6 +405,7 @@ def diff_lines(
     """
     suggestions = suggestions if isinstance(suggestions, Sequence) else list(suggestions)
     popular = popular_lines(raw, suggestions)
+    suggestions = Edits(suggestions)  # read by index below, twice for each hunk
     first = last = None
     for region in changes(raw, suggestions, popular):
         if last is not None and region.old_start - last.old_end > 2 * CONTEXT:
