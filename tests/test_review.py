@@ -22,7 +22,7 @@ from ocrfix.pipeline import process_batch
 from ocrfix.review import decisions, learn, page
 from ocrfix.review.decisions import DecisionError
 from ocrfix.review.server import make_server
-from ocrfix.review.table import suggestions_csv
+from ocrfix.review.table import COLUMNS, suggestions_csv, table_rows
 from ocrfix.suggestion import Suggestion, apply
 
 RAW = "The cornrnittee rneets each rnonth.\nMernbers borrow a parnphlet.\n"
@@ -191,6 +191,19 @@ def test_running_a_reviewed_document_again_keeps_its_decisions(tmp_path):
     again = decisions.read_table(doc / "suggestions.csv").rows
     assert [r.cell for r in again if r.original == first.original] == ["edit:Committee"]
     assert sum(bool(r.cell) for r in again) == 1
+
+
+def test_carry_decisions_keeps_decided_rows_and_ignores_a_malformed_table(tmp_path):
+    doc = make_doc(tmp_path / "doc")
+    set_cells(doc, {1: "reject", 5: "edit:pamphlets"})
+    table = doc / "suggestions.csv"
+    new_rows = list(table_rows(RAW, [sug(RAW, "cornrnittee", "committee")]))
+    carried = list(decisions.carry_decisions(table, iter(new_rows)))
+    assert [row[COLUMNS.index("decision")] for row in carried] == ["reject"]
+    assert new_rows[0][COLUMNS.index("decision")] == ""  # the rows given are not changed
+    table.write_text(table.read_text() + "1,2,3\n")  # a row with too few cells
+    assert list(decisions.carry_decisions(table, iter(new_rows))) == new_rows
+    assert list(decisions.carry_decisions(tmp_path / "none.csv", iter(new_rows))) == new_rows
 
 
 # ---------------------------------------------------------------- learning
