@@ -279,7 +279,8 @@ lines are shown with {context} lines around them; raw.txt has the whole text.</p
 
 
 def _nav(number: int, files: int, foot: bool = False) -> str:
-    """Links to the previous and next page and to every page."""
+    """Links to the previous and the next page, and (in the header) to the pages of
+    :func:`part_links`."""
     if files <= 1:
         return ""
     links = []
