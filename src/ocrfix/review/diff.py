@@ -4,8 +4,9 @@ The derived text is ``apply(raw, suggestions)``, so the lines that differ are kn
 comparing the two texts: the lines a suggestion touches. They are gathered into changed
 regions (old lines → new lines, leaving out lines alike at either end) and the regions into
 hunks with three lines of context, in ``difflib.unified_diff``'s format. A first pass over
-the suggestions finds each hunk's extent and line numbers, a second writes it: time is
-linear in the text and memory does not grow with it.
+the suggestions finds each hunk's extent and line numbers, a second writes it (and two
+passes over the derived text's lines find its popular lines, below): time is linear in the
+text and memory does not grow with it.
 
 The output is the one ``difflib`` gives, quirks included: in a text of 200 lines or more,
 ``difflib`` never anchors a match on a *popular* line (one that makes up more than 1% of the
