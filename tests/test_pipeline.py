@@ -15,7 +15,7 @@ import pytest
 
 from conftest import PAGE_TEXT, ROOT, SEEDS, require_shared
 from ocrfix import cli, synth
-from ocrfix.fsio import write_folder
+from ocrfix.fsio import staged_folder, write_folder, write_pieces
 from ocrfix.metrics import cer
 from ocrfix.pipeline import Settings, process_batch, process_document
 from ocrfix.review.table import spreadsheet_value
@@ -98,6 +98,37 @@ def test_write_folder_keeps_the_old_folder_when_writing_fails(tmp_path):
         write_folder(target, Exploding())
     assert (target / "raw.txt").read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["doc"]
+
+
+def test_staged_folder_replaces_the_old_folder_only_when_complete(tmp_path):
+    target = tmp_path / "doc"
+    write_folder(target, {"raw.txt": b"old", "old-only.txt": b"x"})
+    with staged_folder(target) as staging:
+        assert staging.parent == tmp_path and staging != target
+        write_pieces(staging / "raw.txt", ["ne", "w\r\n", "é"])
+        assert (target / "raw.txt").read_bytes() == b"old"  # not yet swapped in
+    assert {p.name for p in target.iterdir()} == {"raw.txt"}
+    assert (target / "raw.txt").read_bytes() == "new\r\né".encode()
+    assert [p.name for p in tmp_path.iterdir()] == ["doc"]  # no staging or old folder left
+
+
+@pytest.mark.parametrize("error", [OSError("disk full"), KeyboardInterrupt()])
+def test_staged_folder_keeps_the_old_folder_when_the_block_fails(tmp_path, error):
+    target = tmp_path / "doc"
+    write_folder(target, {"raw.txt": b"old"})
+    with pytest.raises(type(error)), staged_folder(target) as staging:
+        write_pieces(staging / "raw.txt", ["half"])
+        (staging / "pages").mkdir()
+        raise error
+    assert (target / "raw.txt").read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["doc"]
+
+
+def test_staged_folder_makes_a_folder_that_did_not_exist(tmp_path):
+    target = tmp_path / "new" / "doc"
+    with staged_folder(target) as staging:
+        (staging / "a.txt").write_text("a")
+    assert (target / "a.txt").read_text() == "a"
 
 
 def test_batch_killed_midway_leaves_whole_folders_and_reruns(tmp_path):

@@ -8,6 +8,7 @@ import http.client
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -366,6 +367,62 @@ def test_run_writes_review_html(tmp_path):
     assert "cornrnittee" in html and "<mark" in html
     manifest = json.loads((tmp_path / "out" / "notes" / "manifest.json").read_text())
     assert "review.html" in manifest["files"]
+
+
+def numbers_marked(html: str) -> list[int]:
+    """The numbers of the changes drawn on a page (each is marked on both sides)."""
+    found = [int(n) for n in re.findall(r'<mark [^>]*title="#(\d+) ', html)]
+    assert all(found.count(n) == 2 for n in found)
+    return sorted(set(found))
+
+
+def test_review_pages_show_only_changed_lines_with_context():
+    raw = "".join(f"line {k} is fine\n" for k in range(1, 101))
+    raw = raw.replace("line 50 is fine", "line 50 is flne")
+    html = page.render("doc", raw, [sug(raw, "flne", "fine")])
+    assert "line 48 is fine" in html and "line 52 is fine" in html  # two lines around
+    assert "line 47 is fine" not in html and "line 53 is fine" not in html
+    assert "… 47 unchanged lines …" in html and "… 48 unchanged lines …" in html
+    assert "<nav" not in html  # one page: nothing to link
+
+
+def test_review_pages_hold_at_most_k_changes_each_and_link_to_each_other():
+    raw = "".join(f"Word{k}\tand\tword\n\n" for k in range(1, 60)) + "\fA last\tline."
+    suggestions = [
+        Suggestion(m.start(), m.end(), "\t", " ", "tab-space", 1.0, True)
+        for m in re.finditer("\t", raw)
+    ]
+    settings = page.PageSettings(changes_per_file=25, context_lines=1)
+    pages = [
+        (name, "".join(html)) for name, html in page.render_pages("doc", raw, suggestions, settings)
+    ]
+    names = [name for name, _ in pages]
+    assert names == ["review.html", *(f"review-{k}.html" for k in range(2, 6))]
+    seen = []
+    for k, (_, html) in enumerate(pages, start=1):
+        drawn = numbers_marked(html)
+        assert 0 < len(drawn) <= 26  # a block (one line) is never split between pages
+        seen += drawn
+        assert f"part {k} of 5" in html
+        assert ('href="' + page.page_name(k + 1) + '">next') in html or k == 5
+        assert ('href="' + page.page_name(k - 1) + '">← previous') in html or k == 1
+    assert seen == list(range(1, len(suggestions) + 1))  # every change once, in order
+    assert '<tr class="page"><td colspan="2">page 2</td></tr>' in pages[-1][1]
+    assert page.render("doc", raw, suggestions, settings) == pages[0][1]
+
+
+def test_run_writes_every_review_page_and_lists_them(tmp_path):
+    (tmp_path / "in").mkdir()
+    text = "".join(f"The\tline\tnumber\t{k}\n" for k in range(800))  # 2,400 tabs
+    text += "The end of the rninutes.\n"
+    (tmp_path / "in" / "tabs.txt").write_text(text)
+    process_batch([tmp_path / "in"], tmp_path / "out", jobs=1)
+    doc = tmp_path / "out" / "tabs"
+    manifest = json.loads((doc / "manifest.json").read_text())
+    assert "review.html" in manifest["files"] and "review-2.html" in manifest["files"]
+    assert 'href="review-2.html"' in (doc / "review.html").read_text()
+    assert manifest["stats"]["suggestions"] == 2401
+    assert (doc / "clean.txt").read_text() == text.replace("\t", " ").replace("rnin", "min")
 
 
 # ---------------------------------------------------------------- the server

@@ -40,7 +40,8 @@ Read every input and write, for each document, a folder OUT/<name>/ with:
   changes.diff     unified diff raw.txt -> clean.txt
   suggestions.csv  every change: span, original, replacement, rule, score, decision
   manifest.json    input hash, pages, engine and settings, counts
-  review.html      raw and clean text side by side, each change marked
+  review.html      the changed lines, raw and clean side by side, each change
+                   marked (review-2.html... past 2,000 changes)
   words.tsv, pages/  (scans) each word's box, confidence and zone (body, header,
                    footer, page-number); the preprocessed page images
 and OUT/report.html, the batch at a glance.

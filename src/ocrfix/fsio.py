@@ -12,7 +12,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 TMP_PREFIX = ".ocrfix-tmp-"
@@ -52,26 +52,21 @@ def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
-def write_folder(target: Path, files: Mapping[str, bytes | Path]) -> None:
-    """Replace the folder ``target`` by one holding exactly ``files`` (relative path -> bytes,
-    or the path of a file to copy).
+@contextlib.contextmanager
+def staged_folder(target: Path) -> Iterator[Path]:
+    """A new, empty folder to fill, which replaces the folder ``target`` when the block ends
+    without an exception (and is deleted when it raises one).
 
-    The new folder is built under a temporary name beside ``target`` and renamed into place,
-    so ``target`` is at every moment either the complete old folder, absent, or the
-    complete new one.
+    The folder is made under a temporary name beside ``target`` and renamed into place, so
+    ``target`` is at every moment either the complete old folder, absent, or the complete
+    new one; outputs too large to hold in memory can be written into it piece by piece.
     """
     parent = target.parent
     parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=parent, prefix=f"{TMP_PREFIX}{target.name}-"))
     try:
         staging.chmod(FOLDER_MODE)
-        for name, data in files.items():
-            path = staging / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(data, Path):
-                shutil.copyfile(data, path)
-            else:
-                path.write_bytes(data)
+        yield staging
         old = None
         if target.exists():
             old = Path(tempfile.mkdtemp(dir=parent, prefix=f"{OLD_PREFIX}{target.name}-"))
@@ -82,6 +77,53 @@ def write_folder(target: Path, files: Mapping[str, bytes | Path]) -> None:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def write_files(folder: Path, files: Mapping[str, bytes | Path]) -> None:
+    """Write ``files`` (relative path -> bytes, or the path of a file to copy) in ``folder``."""
+    for name, data in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, Path):
+            shutil.copyfile(data, path)
+        else:
+            path.write_bytes(data)
+
+
+def write_folder(target: Path, files: Mapping[str, bytes | Path]) -> None:
+    """Replace the folder ``target`` by one holding exactly ``files`` (relative path -> bytes,
+    or the path of a file to copy), atomically (see :func:`staged_folder`)."""
+    with staged_folder(target) as staging:
+        write_files(staging, files)
+
+
+def write_pieces(path: Path, pieces: Iterable[str], batch: int = 1 << 20) -> int:
+    """Write the text ``pieces`` one after the other to ``path`` as UTF-8, line endings as
+    they are, encoding about ``batch`` characters at a time (for a file of a
+    :func:`staged_folder`: not atomic by itself); the number of bytes written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    size = 0
+    with path.open("wb") as fh:
+        buffered: list[str] = []
+        length = 0
+        for piece in pieces:
+            buffered.append(piece)
+            length += len(piece)
+            if length >= batch:
+                size += fh.write("".join(buffered).encode("utf-8"))
+                buffered, length = [], 0
+        size += fh.write("".join(buffered).encode("utf-8"))
+    return size
+
+
+def text_chunks(text: str, size: int = 1 << 20) -> Iterator[str]:
+    """``text`` in slices of ``size`` characters, to write it without a copy of it whole.
+
+    >>> list(text_chunks("abcde", 2))
+    ['ab', 'cd', 'e']
+    """
+    for start in range(0, len(text), size):
+        yield text[start : start + size]
 
 
 def remove_leftovers(folder: Path) -> None:

@@ -38,15 +38,15 @@ from ocrfix import __version__, correct, identity, ingest, layout, ocr, preproce
 from ocrfix import page as page_stage
 from ocrfix.correct.engine import fingerprint as correction_fingerprint
 from ocrfix.errors import ExitCode, ExternalTimeout, InputError, OcrfixError, OutputError, reason_of
-from ocrfix.fsio import remove_leftovers, write_folder
+from ocrfix.fsio import remove_leftovers, staged_folder, text_chunks, write_files, write_pieces
 from ocrfix.page import PageRead, read_page_image, read_plain
 from ocrfix.review import decisions
 from ocrfix.review.carry import Carried, carry
-from ocrfix.review.diff import unified_diff
-from ocrfix.review.page import render as review_page
-from ocrfix.review.table import spreadsheet_safe, suggestions_csv
-from ocrfix.suggestion import apply
-from ocrfix.text import tokenize
+from ocrfix.review.diff import diff_lines
+from ocrfix.review.page import render_pages as review_pages
+from ocrfix.review.table import csv_pieces, spreadsheet_safe, table_rows
+from ocrfix.suggestion import SuggestionList, apply_pieces
+from ocrfix.text import count_words
 
 PAGE_BREAK = "\f"
 HISTORY = "history"  # earlier reviewed versions of a document folder
@@ -418,81 +418,77 @@ def uncarried_csv(rows: list[tuple[decisions.Row, str]]) -> str:
     return buffer.getvalue()
 
 
-def merge_review(
-    earlier: Earlier | None, raw: str, suggestions: list
-) -> tuple[Carried, dict[str, bytes | Path], list[str]]:
-    """The suggestions with the earlier decisions carried over, the files that keep the
-    earlier folder (``history/``, ``uncarried.csv``), and what to tell the user."""
+@dataclass
+class Review:
+    """What a new reading of a document keeps of its earlier review."""
+
+    suggestions: SuggestionList  # the new suggestions, with the carried rows among them
+    carried: Carried | None = None  # None: nobody had reviewed the document
+    files: dict[str, bytes | Path] = field(default_factory=dict)  # history/, uncarried.csv
+    notes: list[str] = field(default_factory=list)
+    had_final: bool = False
+
+
+def merge_review(earlier: Earlier | None, raw: str, suggestions: SuggestionList) -> Review:
+    """The suggestions with the earlier decisions carried over, and the files that keep
+    the earlier folder."""
     if earlier is None:
-        return Carried(suggestions, {}, []), {}, []
-    merged = carry(earlier.raw, earlier.rows, raw, suggestions)
+        return Review(suggestions)
+    merged = carry(earlier.raw, earlier.rows, raw, list(suggestions))
     files: dict[str, bytes | Path] = dict(history_files(earlier.folder))
     version = f"{HISTORY}/v{next_version(earlier.folder)}/"
     notes = [earlier.note] if earlier.note else []
-    carried = len(merged.decisions)
     notes.append(
-        f"reviewed earlier: {carried} decision(s) carried over, {len(merged.uncarried)} could "
-        f"not be; the earlier folder is kept in {version}"
+        f"reviewed earlier: {len(merged.decisions)} decision(s) carried over, "
+        f"{len(merged.uncarried)} could not be; the earlier folder is kept in {version}"
     )
     if merged.uncarried:
         files["uncarried.csv"] = uncarried_csv(merged.uncarried).encode()
         notes[-1] += ", the decisions not carried are listed in uncarried.csv"
-    return merged, files, notes
+    return Review(SuggestionList(merged.suggestions), merged, files, notes, earlier.had_final)
 
 
-def final_after_carry(folder: Path, raw: str, table_csv: str) -> bytes | None:
+def final_after_carry(path: Path, raw: str, table_csv: str) -> str | None:
     """``final.txt`` from the carried decisions (``None`` if they cannot all apply)."""
-    sheet = decisions.parse_sheet(folder / decisions.TABLE, table_csv)
+    sheet = decisions.parse_sheet(path, table_csv)
     rows = [decisions.parse_row(dict(zip(sheet.columns, r, strict=True))) for r in sheet.records]
     try:
-        text = decisions.final_text(raw, decisions.Table(sheet, rows))
+        return decisions.final_text(raw, decisions.Table(sheet, rows))
     except (decisions.DecisionError, ValueError):
         return None
-    return text.encode()
 
 
-def finish(job: DocJob, pages: list[PageResult] | None, out: Path, settings: Settings) -> Outcome:
-    """Correct a document and write its output folder (atomically, under the document's
-    lock, carrying an earlier review over); the text of a ``.txt`` input is read here, the
-    pages of a scan come already read."""
-    start = time.perf_counter()
-    files: dict[str, bytes | Path] = {}
-    notes, encoding = [], None
-    if pages is None:
-        raw, encoding, note = ingest.read_text(job.path)
-        notes += [note] if note else []
-        words = sum(t.kind == "word" for t in tokenize(raw))
-    else:
-        raw = PAGE_BREAK.join(p.text for p in pages)
-        words = sum(len(p.words) for p in pages)
-        decided = layout.confirm_running([(p.words, p.zones) for p in pages])
-        for p, zones in zip(pages, decided, strict=True):
-            p.zones = zones  # a running head is told from a title across pages
-        files["words.tsv"] = words_tsv(pages).encode()
-        for number, page in enumerate(pages, start=1):
-            files[f"pages/page-{number:03d}.png"] = page.png
-            if "timeout" in page.log:
-                notes.append(f"page {number}: {page.log['timeout']}; the page is left empty")
-    suggestions = correct.suggest(raw, word_confidences(pages), settings.lexicons)
-    folder = out / job.doc_id
-    with decisions.locked(folder):
-        earlier = read_earlier(folder)
-        merged, kept, carry_notes = merge_review(earlier, raw, suggestions)
-        notes += carry_notes
-        files.update(kept)
-        suggestions = merged.suggestions
-        clean = apply(raw, [s for s in suggestions if s.auto])
-        auto = sum(s.auto for s in suggestions)
-        files["raw.txt"] = raw.encode()
-        files["clean.txt"] = clean.encode()
-        files["changes.diff"] = unified_diff(raw, clean).encode()
-        table = suggestions_csv(raw, suggestions, merged.decisions)
-        files["suggestions.csv"] = table.encode()
-        if earlier is not None and earlier.had_final:
-            final = final_after_carry(folder, raw, table)
+def write_document(
+    job: DocJob,
+    pages: list[PageResult] | None,
+    raw: str,
+    words: int,
+    review: Review,
+    folder: Path,
+    settings: Settings,
+    encoding: str | None,
+) -> int:
+    """Write every output of a document into a staged folder that replaces ``folder``
+    whole; the number of changes ocrfix applied."""
+    suggestions = review.suggestions
+    applied = suggestions.applied()
+    decided = review.carried.decisions if review.carried else None
+    with staged_folder(folder) as staging:
+        write_files(staging, review.files)
+        if pages is not None:
+            write_pieces(staging / "words.tsv", [words_tsv(pages)])
+            write_files(staging, {f"pages/page-{n:03d}.png": p.png for n, p in enumerate(pages, 1)})
+        write_pieces(staging / "raw.txt", text_chunks(raw))
+        write_pieces(staging / "clean.txt", apply_pieces(raw, applied))
+        write_pieces(staging / "changes.diff", diff_lines(raw, applied))
+        table = staging / decisions.TABLE
+        write_pieces(table, csv_pieces(table_rows(raw, suggestions, decided)))
+        if review.had_final:
+            final = final_after_carry(table, raw, table.read_text("utf-8"))
             if final is not None:
-                files["final.txt"] = final
-        files["review.html"] = review_page(job.doc_id, raw, suggestions).encode()
+                write_pieces(staging / decisions.FINAL, text_chunks(final))
+        for name, html in review_pages(job.doc_id, raw, suggestions):
+            write_pieces(staging / name, html)
         manifest = {
             "ocrfix": __version__,
             "doc_id": job.doc_id,
@@ -509,23 +505,65 @@ def finish(job: DocJob, pages: list[PageResult] | None, out: Path, settings: Set
                 "chars": len(raw),
                 "words": words,
                 "suggestions": len(suggestions),
-                "auto": auto,
+                "auto": len(applied),
             },
-            "files": sorted(name for name in files if not name.startswith(HISTORY + "/")),
+            "files": sorted(
+                [
+                    *(
+                        p.relative_to(staging).as_posix()
+                        for p in staging.rglob("*")
+                        if p.is_file()
+                        and not p.relative_to(staging).as_posix().startswith(HISTORY + "/")
+                    ),
+                    "manifest.json",
+                ]
+            ),
         }
         if pages is not None:
             manifest["preprocessing"] = [{"page": n, **p.log} for n, p in enumerate(pages, 1)]
             manifest["furniture"] = layout.furniture(
                 raw, [(p.text, p.spans, p.zones) for p in pages]
             )
-        files["manifest.json"] = (
-            json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
-        ).encode()
-        try:
-            write_folder(folder, files)
-        except OSError as exc:
-            reason = f"the output folder {folder} cannot be written: {reason_of(exc)}"
-            raise OutputError(folder, reason) from None
+        text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+        write_pieces(staging / "manifest.json", [text])
+    return len(applied)
+
+
+def finish(job: DocJob, pages: list[PageResult] | None, out: Path, settings: Settings) -> Outcome:
+    """Correct a document and write its output folder (atomically, under the document's
+    lock, carrying an earlier review over); the text of a ``.txt`` input is read here, the
+    pages of a scan come already read. Large outputs are written into the staging folder
+    piece by piece, never whole in memory."""
+    start = time.perf_counter()
+    notes, encoding = [], None
+    if pages is None:
+        raw, encoding, note = ingest.read_text(job.path)
+        notes += [note] if note else []
+        words = count_words(raw)
+    else:
+        raw = PAGE_BREAK.join(p.text for p in pages)
+        words = sum(len(p.words) for p in pages)
+        decided = layout.confirm_running([(p.words, p.zones) for p in pages])
+        for p, zones in zip(pages, decided, strict=True):
+            p.zones = zones  # a running head is told from a title across pages
+        notes += [
+            f"page {n}: {p.log['timeout']}; the page is left empty"
+            for n, p in enumerate(pages, start=1)
+            if "timeout" in p.log
+        ]
+    suggestions = SuggestionList()  # compact: a long text may have millions
+    for piece in correct.suggest_pieces(raw, word_confidences(pages), settings.lexicons):
+        suggestions.extend(piece)
+    folder = out / job.doc_id
+    try:
+        with decisions.locked(folder):
+            review = merge_review(read_earlier(folder), raw, suggestions)
+            notes += review.notes
+            auto = write_document(job, pages, raw, words, review, folder, settings, encoding)
+    except OSError as exc:
+        reason = f"the output folder {folder} cannot be written: {reason_of(exc)}"
+        raise OutputError(folder, reason) from None
+    merged = review.carried
     seconds_ocr = sum(p.seconds_ocr for p in pages or [])
     seconds = sum(p.seconds for p in pages or []) + time.perf_counter() - start
     return Outcome(
@@ -535,10 +573,10 @@ def finish(job: DocJob, pages: list[PageResult] | None, out: Path, settings: Set
         notes=notes,
         pages=job.pages,
         words=words,
-        suggestions=len(suggestions),
+        suggestions=len(review.suggestions),
         auto=auto,
-        carried=len(merged.decisions),
-        uncarried=len(merged.uncarried),
+        carried=len(merged.decisions) if merged else 0,
+        uncarried=len(merged.uncarried) if merged else 0,
         seconds_ocr=seconds_ocr,
         seconds=seconds,
     )

@@ -14,8 +14,9 @@ from ocrfix.suggestion import Suggestion
 
 # A word: letters, marks and digits, with inner apostrophes (``don't``, ``Trotsky’s``).
 # Horizontal space runs, each line or page break, and every other character are tokens too.
+_WORD_PATTERN = r"[\p{L}\p{M}\p{N}]+(?:['’][\p{L}\p{M}\p{N}]+)*"
 _TOKEN = regex.compile(
-    r"(?P<word>[\p{L}\p{M}\p{N}]+(?:['’][\p{L}\p{M}\p{N}]+)*)"
+    "(?P<word>" + _WORD_PATTERN + ")"
     r"|(?P<space>[^\S\n\f\r]+)"
     r"|(?P<newline>\r\n|[\n\f\r])"
     r"|(?P<punct>.)",
@@ -42,6 +43,19 @@ def tokenize(text: str) -> list[Token]:
     return [
         Token(m.lastgroup or "punct", m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)
     ]
+
+
+_WORD = regex.compile(_WORD_PATTERN)
+
+
+def count_words(text: str) -> int:
+    """How many of the tokens of ``text`` are words (as many as :func:`tokenize` finds,
+    without making the tokens).
+
+    >>> count_words("It’s\\ta test.\\n"), [t.kind for t in tokenize("It’s\\ta")].count("word")
+    (3, 2)
+    """
+    return sum(1 for _ in _WORD.finditer(text))
 
 
 # Tabs (possibly mixed with spaces) with a visible character on each side.

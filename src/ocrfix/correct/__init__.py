@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from ocrfix.suggestion import Suggestion
 
 
@@ -16,3 +18,14 @@ def suggest(
     from ocrfix.correct.engine import corrector_for
 
     return corrector_for(tuple(lexicons)).suggest(raw, confidences)
+
+
+def suggest_pieces(
+    raw: str, confidences: dict[int, float] | None = None, lexicons: tuple[str, ...] = ()
+) -> Iterator[list[Suggestion]]:
+    """The suggestions of :func:`suggest`, one list per piece of the text, in text order
+    (see :mod:`ocrfix.correct.pieces`): a long text is corrected without ever holding the
+    corrector's working state for all of it."""
+    from ocrfix.correct.engine import corrector_for
+
+    return corrector_for(tuple(lexicons)).suggest_pieces(raw, confidences)

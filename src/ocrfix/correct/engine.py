@@ -16,9 +16,9 @@ import functools
 import hashlib
 import itertools
 import math
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +33,7 @@ from ocrfix.correct import profile as prof
 from ocrfix.correct.confusions import Channel
 from ocrfix.correct.lexicon import OOV_LOGP, Lexicon, zipf_to_logp
 from ocrfix.correct.morphology import derived_logp
+from ocrfix.correct.pieces import PieceSettings, piece_bounds
 from ocrfix.correct.punctuation import stray_punctuation
 from ocrfix.correct.tokens import (
     CLITICS,
@@ -56,7 +57,7 @@ from ocrfix.correct.tokens import (
     match_case,
     split_chunks,
 )
-from ocrfix.suggestion import Suggestion
+from ocrfix.suggestion import Suggestion, shifted
 
 HEAVY_DAMAGE = 0.10  # share of unknown words that marks a text as heavily damaged
 CLEAN_UNKNOWN = 0.005  # share of words a clean text has that the lexicon does not know
@@ -131,6 +132,18 @@ class Choice:
 
 
 @dataclass
+class TextCounts:
+    """What the corrector counts in a whole text before deciding anything in it (see
+    :meth:`Document.count`): added up piece by piece for a long text."""
+
+    words: Counter[str] = field(default_factory=Counter)  # every word's lower-case core
+    suspicious: Counter[str] = field(default_factory=Counter)  # ... those a profile may repair
+    name_like: set[str] = field(default_factory=set)  # unknown words written as names
+    line_starts: int = 0  # chunks that begin a line
+    margin_junk: int = 0  # ... and those of them that look like margin junk
+
+
+@dataclass
 class Corrector:
     """Everything needed to correct documents: lexicon, channel, thresholds."""
 
@@ -139,17 +152,72 @@ class Corrector:
     settings: Settings = field(default_factory=Settings)
     rejected: frozenset[tuple[str, str]] = frozenset()  # (original, replacement) never again
     search_cache: dict = field(default_factory=dict, repr=False)  # base-channel searches
+    pieces: PieceSettings = field(default_factory=PieceSettings)
 
     def suggest(self, raw: str, confidences: dict[int, float] | None = None) -> list[Suggestion]:
-        """Suggestions for ``raw``; ``confidences`` maps a word's start offset to Tesseract's
-        confidence in it (0-100)."""
-        return Document(self, raw, confidences or {}).suggestions()
+        """Suggestions for ``raw``, in text order; ``confidences`` maps a word's start offset
+        to Tesseract's confidence in it (0-100)."""
+        return [s for piece in self.suggest_pieces(raw, confidences) for s in piece]
+
+    def suggest_pieces(
+        self, raw: str, confidences: dict[int, float] | None = None
+    ) -> Iterator[list[Suggestion]]:
+        """The suggestions for ``raw`` piece by piece, in text order (see
+        :mod:`ocrfix.correct.pieces`), so that only one piece's working state is held.
+
+        A text of one piece is corrected as a whole. A longer one is read twice: first
+        every piece is counted (its words, suspicious words, names, margin junk) and the
+        document's profile learned from those counts, as from the whole text; then each
+        piece is corrected with that profile and the document's word counts.
+        """
+        confidences = confidences or {}
+        bounds = piece_bounds(raw, self.pieces.max_chars)
+        if len(bounds) == 1:
+            yield Document(self, raw, confidences).suggestions()
+            return
+        whole = Document(self, "", {})
+        counts = TextCounts()
+        for start, end in bounds:
+            whole.count(split_chunks(raw[start:end]), counts)
+        whole.learn(counts)
+        starts = sorted(confidences) if confidences else []
+        for start, end in bounds:
+            low, high = bisect_left(starts, start), bisect_left(starts, end)
+            known = {k - start: confidences[k] for k in starts[low:high]}
+            found = Document(self, raw[start:end], known, learned=whole).suggestions()
+            yield shifted(found, start)
 
 
 class Document:
-    """One text being corrected: its chunks, its profile and the decisions."""
+    """One text being corrected: its chunks, its profile and the decisions.
 
-    def __init__(self, corrector: Corrector, raw: str, confidences: dict[int, float]) -> None:
+    ``learned`` is the document (without text of its own) that learned the profile and word
+    counts of the whole text that ``raw`` is a piece of; without it, they are learned from
+    ``raw`` itself.
+    """
+
+    # what a piece of a long text takes from the document that learned the whole
+    LEARNED = (
+        "counts",
+        "profile",
+        "channel",
+        "profile_channel",
+        "doc_counts",
+        "n_words",
+        "heavily_damaged",
+        "unknown_cost",
+        "name_like",
+        "_cache",
+        "_derived",
+    )
+
+    def __init__(
+        self,
+        corrector: Corrector,
+        raw: str,
+        confidences: dict[int, float],
+        learned: Document | None = None,
+    ) -> None:
         self.lexicon = corrector.lexicon
         self.settings = corrector.settings
         self.base_channel = self.channel = self.profile_channel = corrector.channel
@@ -167,11 +235,13 @@ class Document:
         self.margin_chunks: set[int] = set()  # chunks that are margin junk
         self.heavily_damaged = False  # set by learn(): many unknown words
         self.unknown_cost = 0.0  # ... and what keeping one costs then
-        self.name_like = {
-            c.lower
-            for c in self.chunks
-            if c.core[:1].isupper() and c.core[1:].islower() and not self.lexicon.knows(c.lower)
-        }
+        self.learned = learned is not None
+        if learned is None:
+            self.counts = self.count(self.chunks, TextCounts())
+            self.name_like = self.counts.name_like
+        else:
+            for name in self.LEARNED:
+                setattr(self, name, getattr(learned, name))
 
     # ------------------------------------------------------------ knowledge
 
@@ -354,10 +424,13 @@ class Document:
 
     # ------------------------------------------------------------ profile
 
-    def suspicious_types(self) -> Counter[str]:
-        return Counter(
+    def count(self, chunks: list[Chunk], counts: TextCounts) -> TextCounts:
+        """Add to ``counts`` what learning needs of ``chunks``: the words, the suspicious
+        ones, the unknown words written like names, the margin junk at line starts."""
+        counts.words.update(c.lower for c in chunks if c.core)
+        counts.suspicious.update(
             c.lower
-            for c in self.chunks
+            for c in chunks
             if c.core
             and WORDLIKE.fullmatch(c.lower)
             and not self.is_trusted(c.lower)
@@ -365,14 +438,26 @@ class Document:
             and not OPTIONAL_PLURAL.search(c.core)
             and ("/" not in c.core or self.slash_is_junk(c.core))
         )
+        counts.name_like.update(
+            c.lower
+            for c in chunks
+            if c.core[:1].isupper() and c.core[1:].islower() and not self.lexicon.knows(c.lower)
+        )
+        firsts = [c for c in chunks if c.line_start]
+        counts.line_starts += len(firsts)
+        counts.margin_junk += sum(c.text in MARGIN_JUNK for c in firsts)
+        return counts
 
-    def learn(self, rounds: int = 3) -> None:
-        """Learn the document: repair its unknown words, count the edits, make the frequent
-        ones cheap, and again with the sharper channel (at most ``rounds`` times); then
-        count the words the document uses as they are."""
-        words = [c.lower for c in self.chunks if c.core]
-        self.n_words = max(len(words), 1)
-        suspicious = self.suspicious_types()
+    def learn(self, counts: TextCounts | None = None, rounds: int = 3) -> None:
+        """Learn the document from its ``counts`` (by default this text's own): repair its
+        unknown words, count the edits, make the frequent ones cheap, and again with the
+        sharper channel (at most ``rounds`` times); then count the words the document uses
+        as they are."""
+        if counts is not None:
+            self.counts, self.name_like = counts, counts.name_like
+        words = self.counts.words
+        self.n_words = max(words.total(), 1)
+        suspicious = self.counts.suspicious
         sample = dict(suspicious.most_common(LEARN_SAMPLE))  # plenty for the statistics
         for _ in range(rounds):
             repairs = []
@@ -388,9 +473,9 @@ class Document:
             self.channel = self.base_channel.with_profile(profile) if profile else self.base_channel
             self.profile_channel = self.base_channel.with_profile(profile, keep_table=False)
             self._cache.clear()
-        plain = [w for w in words if w.isalpha()]
-        unknown = sum(not self.lexicon.knows(w) for w in plain)
-        share = unknown / max(len(plain), 1)
+        plain = sum(n for w, n in words.items() if w.isalpha())
+        unknown = sum(n for w, n in words.items() if w.isalpha() and not self.lexicon.knows(w))
+        share = unknown / max(plain, 1)
         if self.profile and share >= HEAVY_DAMAGE:
             self.heavily_damaged = True  # a systematic confusion, and words lost to it
             # the odds that an unknown word is damage rather than a real word: the share of
@@ -403,7 +488,9 @@ class Document:
             best, gain, _ = self.context_free_best(w)
             if best != w and gain >= self.change_threshold(w, best):
                 repaired.add(w)
-        self.doc_counts = Counter(w for w in words if w not in repaired and self.lexicon.knows(w))
+        self.doc_counts = Counter(
+            {w: n for w, n in words.items() if w not in repaired and self.lexicon.knows(w)}
+        )
         if self.heavily_damaged:  # what its confidently repaired words were, it uses too
             for w, n in sample.items():
                 best = None if self.lexicon.knows(w) else self.confident_repair(w)
@@ -438,7 +525,8 @@ class Document:
     def suggestions(self) -> list[Suggestion]:
         from ocrfix.text import layout_suggestions
 
-        self.learn()
+        if not self.learned:
+            self.learn()
         choices = self.margin_junk() + self.stray_marks() + self.word_choices()
         out: list[Suggestion] = []
         cursor = 0
@@ -475,10 +563,11 @@ class Document:
 
     def margin_junk(self) -> list[Choice]:
         """Junk characters at line starts (``I ``, ``| ``, ``[ ``) on pages that have many."""
+        many = self.counts.margin_junk  # in the whole document
+        if many < 3 or many < MARGIN_SHARE * self.counts.line_starts:
+            return []
         firsts = [i for i, c in enumerate(self.chunks) if c.line_start]
         junk = [i for i in firsts if self.chunks[i].text in MARGIN_JUNK]
-        if len(junk) < 3 or len(junk) < MARGIN_SHARE * len(firsts):
-            return []
         self.margin_chunks = set(junk)
         choices = []
         for i in junk:

@@ -9,7 +9,7 @@ all its ``o``; a clean page shows no edit often enough to matter.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from ocrfix.correct.candidates import Op
 
@@ -20,20 +20,28 @@ PRIOR_COUNT = 4.0  # smoothing: occurrences added to the denominator
 PUNCTUATION = frozenset("()'\".,;:-’")
 
 
-def occurrences(words: Iterable[str], piece: str) -> int:
-    """How often ``piece`` occurs in ``words`` (lower case, overlapping counted once)."""
-    return sum(word.count(piece) for word in words)
+def occurrences(words: Mapping[str, int], piece: str) -> int:
+    """How often ``piece`` occurs in the words counted in ``words`` (lower case,
+    overlapping counted once).
+
+    >>> occurrences({"ond": 9, "of": 1, "tooo": 1}, "oo")
+    1
+    """
+    return sum(n * word.count(piece) for word, n in words.items())
 
 
-def learn(repairs: Iterable[tuple[str, int, list[Op]]], words: list[str]) -> dict[Op, float]:
+def learn(
+    repairs: Iterable[tuple[str, int, list[Op]]], words: Mapping[str, int]
+) -> dict[Op, float]:
     """``(observed, intended) -> probability`` for the document's systematic mistakes.
 
     ``repairs`` holds, per repaired word type, the word, its number of occurrences and the
-    edits of its repair; ``words`` all word tokens of the document, lower case.
+    edits of its repair; ``words`` counts all word tokens of the document, lower case.
 
     >>> repairs = [("ond", 9, [("o", "a")]), ("stolin", 2, [("o", "a")]),
     ...            ("morch", 1, [("o", "a")]), ("tbe", 1, [("b", "h")])]
-    >>> profile = learn(repairs, ["ond"] * 9 + ["stolin"] * 2 + ["morch", "tbe", "of", "to"])
+    >>> words = Counter(["ond"] * 9 + ["stolin"] * 2 + ["morch", "tbe", "of", "to"])
+    >>> profile = learn(repairs, words)
     >>> {op: round(p, 2) for op, p in profile.items()}
     {('o', 'a'): 0.67}
     """

@@ -240,21 +240,37 @@ def read_sheet(path: Path) -> Sheet:
 
 def parse_sheet(path: Path, text: str) -> Sheet:
     """The cells of the text of a ``suggestions.csv`` (``path`` names it in errors)."""
-    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    columns, found = sheet_records(path, io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    records, lines = [], []
+    for record, line in found:
+        records.append(record)
+        lines.append(line)
+    return Sheet(path, columns, records, lines)
+
+
+def sheet_records(
+    path: Path, lines: Iterable[str]
+) -> tuple[list[str], Iterator[tuple[list[str], int]]]:
+    """The header of the CSV text ``lines`` and its records with their line numbers, one
+    at a time; raises :class:`DecisionError` for a missing column at once, and for a
+    record with the wrong number of cells when it is reached."""
+    reader = csv.reader(lines)
     columns = next(reader, [])
     missing = [c for c in COLUMNS if c != "alternatives" and c not in columns]
     if missing:
         raise DecisionError(path, f"missing column(s): {', '.join(missing)}", line=1)
-    records, lines = [], []
-    for record in reader:
-        if len(record) != len(columns):
-            if not any(record):
-                continue  # a blank line, as some spreadsheets leave at the end
-            row_id = record[columns.index("id")] if len(record) > columns.index("id") else "?"
-            raise DecisionError(path, "wrong number of cells", row_id, reader.line_num)
-        records.append(record)
-        lines.append(reader.line_num)
-    return Sheet(path, columns, records, lines)
+
+    def records() -> Iterator[tuple[list[str], int]]:
+        for record in reader:
+            if len(record) != len(columns):
+                if not any(record):
+                    continue  # a blank line, as some spreadsheets leave at the end
+                at = columns.index("id")
+                row_id = record[at] if len(record) > at else "?"
+                raise DecisionError(path, "wrong number of cells", row_id, reader.line_num)
+            yield record, reader.line_num
+
+    return columns, records()
 
 
 @dataclass

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
-from ocrfix.suggestion import Locator, Suggestion
+from ocrfix.suggestion import Locator, Suggestion, ordered
 
 COLUMNS = (
     "id",
@@ -58,32 +58,52 @@ def spreadsheet_value(cell: str) -> str:
     return cell
 
 
+BATCH = 2000  # rows turned into CSV text at a time
+
+
+def table_rows(
+    raw: str, suggestions: Sequence[Suggestion], decisions: Mapping[Suggestion, str] | None = None
+) -> Iterator[list[str]]:
+    """The rows of the table of ``suggestions`` (in text order, numbered from 1), cells as
+    text (spreadsheet-safe), decisions blank unless ``decisions`` has one; the header row
+    is :data:`COLUMNS`."""
+    decisions = decisions or {}
+    locator = Locator(raw)
+    for number, s in enumerate(ordered(suggestions), start=1):
+        page, line = locator.locate(s.start)
+        yield [
+            str(number),
+            str(page),
+            str(line),
+            str(s.start),
+            str(s.end),
+            spreadsheet_safe(s.original),
+            spreadsheet_safe(s.replacement),
+            s.rule,
+            f"{s.score:.3f}",
+            "true" if s.auto else "false",
+            decisions.get(s, "") if decisions else "",
+            spreadsheet_safe("|".join(s.alternatives)),
+        ]
+
+
+def csv_pieces(rows: Iterable[Sequence[str]], columns: Sequence[str] = COLUMNS) -> Iterator[str]:
+    """The CSV text of a header and ``rows``, a few thousand rows at a time."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for count, row in enumerate(rows, start=1):
+        writer.writerow(row)
+        if count % BATCH == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
 def suggestions_csv(
-    raw: str, suggestions: list[Suggestion], decisions: Mapping[Suggestion, str] | None = None
+    raw: str, suggestions: Sequence[Suggestion], decisions: Mapping[Suggestion, str] | None = None
 ) -> str:
     """The table of ``suggestions`` (in text order, numbered from 1) with their decision
     cells (blank unless ``decisions`` has one)."""
-    decisions = decisions or {}
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    locator = Locator(raw)
-    for number, s in enumerate(sorted(suggestions), start=1):
-        page, line = locator.locate(s.start)
-        writer.writerow(
-            [
-                number,
-                page,
-                line,
-                s.start,
-                s.end,
-                spreadsheet_safe(s.original),
-                spreadsheet_safe(s.replacement),
-                s.rule,
-                f"{s.score:.3f}",
-                "true" if s.auto else "false",
-                decisions.get(s, ""),
-                spreadsheet_safe("|".join(s.alternatives)),
-            ]
-        )
-    return buffer.getvalue()
+    return "".join(csv_pieces(table_rows(raw, suggestions, decisions)))
