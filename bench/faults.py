@@ -104,7 +104,7 @@ def kill_batch(work: Path) -> list:
         if Path(f"/proc/{p}").exists()
         and Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
     ]
-    return [f"kill -9 of a batch: workers left {len(left)}", 1, int(not left), "", 0, "—"]
+    return [f"kill -9 of a batch: workers left {len(left)}", 1, int(not left), 0, 0, "—"]
 
 
 def decide(folder: Path, count: int = 30) -> dict[tuple[int, str], str]:
@@ -180,7 +180,11 @@ def concurrent_force(work: Path) -> list:
     rows = decisions.read_table(out / "seed" / decisions.TABLE).rows
     keys = [(r.start, r.original) for r in rows[:200]]
     runs = [
-        subprocess.Popen([sys.executable, "-m", "ocrfix.cli", *run, "--force"], env=env)
+        subprocess.Popen(
+            [sys.executable, "-m", "ocrfix.cli", *run, "--force"],
+            env=env,
+            stderr=subprocess.DEVNULL,
+        )
         for _ in range(3)
     ]
     writer = subprocess.run(
@@ -223,7 +227,7 @@ def main() -> None:
             result = step(work)
             for r in result if isinstance(result[0], list) else [result]:
                 table.add_row(*map(str, r))
-    Console().print(table)
+    Console(width=120).print(table)
     if args.sizes:
         subprocess.run(
             [sys.executable, str(ROOT / "bench" / "size.py"), "--sizes", args.sizes], check=False
