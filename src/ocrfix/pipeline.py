@@ -235,7 +235,7 @@ def is_reviewed(folder: Path) -> bool:
     if not (folder / decisions.TABLE).exists():
         return False
     try:
-        return decisions.read_sheet(folder / decisions.TABLE).decided() > 0
+        return decisions.has_decisions(folder / decisions.TABLE)
     except decisions.DecisionError:
         return True
 
@@ -375,15 +375,9 @@ def read_earlier(folder: Path) -> Earlier | None:
         return None
     had_final = (folder / decisions.FINAL).exists()
     try:
-        raw, table = decisions.load(folder)
+        raw, rows = decisions.decided_rows(folder)
     except decisions.DecisionError as exc:
         return Earlier(folder, "", [], had_final, f"the earlier decisions cannot be read ({exc})")
-    col = table.sheet.column("decision")
-    rows = [
-        (row, record[col])
-        for row, record in zip(table.rows, table.sheet.records, strict=True)
-        if row.decision
-    ]
     return Earlier(folder, raw, rows, had_final)
 
 
@@ -434,7 +428,7 @@ def merge_review(earlier: Earlier | None, raw: str, suggestions: SuggestionList)
     the earlier folder."""
     if earlier is None:
         return Review(suggestions)
-    merged = carry(earlier.raw, earlier.rows, raw, list(suggestions))
+    merged = carry(earlier.raw, earlier.rows, raw, suggestions)
     files: dict[str, bytes | Path] = dict(history_files(earlier.folder))
     version = f"{HISTORY}/v{next_version(earlier.folder)}/"
     notes = [earlier.note] if earlier.note else []
@@ -445,7 +439,7 @@ def merge_review(earlier: Earlier | None, raw: str, suggestions: SuggestionList)
     if merged.uncarried:
         files["uncarried.csv"] = uncarried_csv(merged.uncarried).encode()
         notes[-1] += ", the decisions not carried are listed in uncarried.csv"
-    return Review(SuggestionList(merged.suggestions), merged, files, notes, earlier.had_final)
+    return Review(merged.suggestions, merged, files, notes, earlier.had_final)
 
 
 def final_after_carry(path: Path, raw: str, table_csv: str) -> str | None:

@@ -11,12 +11,13 @@ the document; nothing is dropped silently.
 from __future__ import annotations
 
 import difflib
+import heapq
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ocrfix.review.decisions import Row
-from ocrfix.suggestion import Suggestion
+from ocrfix.suggestion import Suggestion, SuggestionList, ordered
 
 MAX_ALIGNED_CHARS = 20_000  # a changed stretch longer than this is aligned by lines only
 
@@ -84,7 +85,7 @@ def mapper(old: str, new: str) -> Mapper:
 class Carried:
     """The new table's suggestions with their decisions, and the rows left behind."""
 
-    suggestions: list[Suggestion]
+    suggestions: SuggestionList
     decisions: dict[Suggestion, str]
     uncarried: list[tuple[Row, str]]
 
@@ -110,11 +111,13 @@ def overlaps(a: Suggestion, b: Suggestion) -> bool:
 def carry(
     old_raw: str, old_rows: Sequence[tuple[Row, str]], new_raw: str, new: Sequence[Suggestion]
 ) -> Carried:
-    """Merge the decided ``old_rows`` (each with its decision cell) into ``new``."""
+    """Merge the decided ``old_rows`` (each with its decision cell) into ``new``.
+
+    ``new`` is read once, in order, and never copied whole (a long text may have millions
+    of suggestions); only the decided rows are held as objects.
+    """
     where = mapper(old_raw, new_raw)
-    by_key = {(s.start, s.end, s.original, s.replacement): s for s in new}
-    kept: list[Suggestion] = []
-    decisions: dict[Suggestion, str] = {}
+    placed: dict[tuple[int, int, str, str], tuple[Row, str]] = {}
     uncarried: list[tuple[Row, str]] = []
     for row, cell in old_rows:
         span = where(row.start, row.end)
@@ -125,15 +128,21 @@ def carry(
         if new_raw[start:end] != row.original:
             uncarried.append((row, f"the new text reads {new_raw[start:end]!r} there"))
             continue
-        same = by_key.get((start, end, row.original, row.replacement))
-        suggestion = same if same is not None else as_suggestion(row, start, end)
-        if suggestion in decisions:
-            continue
-        kept.append(suggestion)
-        decisions[suggestion] = cell
-    touches = touching(kept)
-    rest = [s for s in new if s not in decisions and not touches(s)]
-    return Carried(sorted([*kept, *rest]), decisions, uncarried)
+        placed.setdefault((start, end, row.original, row.replacement), (row, cell))
+    touches = touching([as_suggestion(row, k[0], k[1]) for k, (row, _) in placed.items()])
+    found: dict[tuple[int, int, str, str], Suggestion] = {}
+    rest = SuggestionList()
+    for s in ordered(new):
+        key = (s.start, s.end, s.original, s.replacement)
+        if key in placed:
+            found[key] = s  # the same change again: it keeps its new score and alternatives
+        elif not touches(s):
+            rest.append(s)
+    decisions: dict[Suggestion, str] = {}
+    for key, (row, cell) in placed.items():
+        decisions[found.get(key) or as_suggestion(row, key[0], key[1])] = cell
+    merged = SuggestionList(heapq.merge(rest, sorted(decisions)))
+    return Carried(merged, decisions, uncarried)
 
 
 def touching(kept: Sequence[Suggestion]) -> Callable[[Suggestion], bool]:

@@ -379,6 +379,50 @@ def load(folder: Path) -> tuple[str, Table]:
     return raw, table
 
 
+@contextlib.contextmanager
+def records_of(path: Path) -> Iterator[tuple[list[str], Iterator[tuple[list[str], int]]]]:
+    """The header and records of a ``suggestions.csv``, read a record at a time."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            yield sheet_records(path, fh)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DecisionError(path, f"cannot be read ({exc})") from None
+
+
+def has_decisions(path: Path) -> bool:
+    """Whether a ``suggestions.csv`` holds a decision (read until the first one)."""
+    with records_of(path) as (columns, records):
+        col = columns.index("decision")
+        return any(record[col].strip() for record, _ in records)
+
+
+def decided_rows(folder: Path) -> tuple[str, list[tuple[Row, str]]]:
+    """``raw.txt`` and the decided rows of a document's table, each with its decision cell,
+    checked as :func:`load` checks them; the table is read a row at a time and only its
+    decided rows are kept."""
+    raw_path = folder / RAW
+    try:
+        raw = raw_path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DecisionError(raw_path, f"cannot be read ({exc})") from None
+    path = folder / TABLE
+    found: list[tuple[Row, str]] = []
+    with records_of(path) as (columns, records):
+        col = columns.index("decision")
+        for record, line in records:
+            if not record[col].strip():
+                continue
+            cells = dict(zip(columns, record, strict=True))
+            try:
+                row = parse_row(cells, line)
+            except ValueError as exc:
+                raise DecisionError(path, str(exc), cells["id"], line) from None
+            if raw[row.start : row.end] != row.original or row.end > len(raw):
+                raise DecisionError(path, f"span {row.start}..{row.end} no longer fits", row.id)
+            found.append((row, record[col]))
+    return raw, found
+
+
 def tally(rows: Iterable[Row]) -> Counter[str]:
     """How many rows were accepted, rejected, edited, kept as applied, left undecided."""
     counts: Counter[str] = Counter()
