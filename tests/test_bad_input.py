@@ -2,33 +2,16 @@
 
 from __future__ import annotations
 
-import struct
-import zlib
 from pathlib import Path
 
 import pikepdf
 import pypdfium2 as pdfium
 import pytest
 
+from faultcases import png_header_only
 from ocrfix import cli, ingest, synth
 from ocrfix.fsio import OLD_PREFIX, TMP_PREFIX
 from ocrfix.ingest import InputError
-
-
-def png_header_only(path: Path, width: int, height: int) -> None:
-    """A PNG that declares ``width`` x ``height`` but holds almost no pixel data."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    path.write_bytes(
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", ihdr)
-        + chunk(b"IDAT", zlib.compress(b"\0" * 64))
-        + chunk(b"IEND", b"")
-    )
 
 
 def make_pdf(path: Path, width_pt: float = 420, height_pt: float = 595) -> None:
