@@ -291,11 +291,7 @@ def read_table(path: Path) -> Table:
     sheet = read_sheet(path)
     rows, seen = [], set()
     for record, line in zip(sheet.records, sheet.lines, strict=True):
-        cells = dict(zip(sheet.columns, record, strict=True))
-        try:
-            row = parse_row(cells, line)
-        except ValueError as exc:
-            raise DecisionError(path, str(exc), cells["id"], line) from None
+        row = checked_row(path, sheet.columns, record, line)
         if row.id in seen:
             raise DecisionError(path, "id is used twice", row.id, line)
         seen.add(row.id)
@@ -303,18 +299,32 @@ def read_table(path: Path) -> Table:
     return Table(sheet, rows)
 
 
+def checked_row(path: Path, columns: list[str], record: list[str], line: int) -> Row:
+    """The :class:`Row` of one record of the table ``path``; :class:`DecisionError` if
+    malformed."""
+    cells = dict(zip(columns, record, strict=True))
+    try:
+        return parse_row(cells, line)
+    except ValueError as exc:
+        raise DecisionError(path, str(exc), cells["id"], line) from None
+
+
+def check_span(row: Row, raw: str, table_path: Path, raw_path: Path) -> None:
+    """Refuse a row whose span no longer reads its ``original`` in ``raw.txt``."""
+    found = raw[row.start : row.end]
+    if row.end > len(raw) or found != row.original:
+        raise DecisionError(
+            table_path,
+            f"span {row.start}..{row.end} of {raw_path.name} reads {found!r}, not {row.original!r}",
+            row.id,
+            row.csv_line,
+        )
+
+
 def check_spans(table: Table, raw: str, raw_path: Path) -> None:
     """Refuse a row whose span no longer reads its ``original`` in ``raw.txt``."""
     for row in table.rows:
-        found = raw[row.start : row.end]
-        if row.end > len(raw) or found != row.original:
-            raise DecisionError(
-                table.path,
-                f"span {row.start}..{row.end} of {raw_path.name} reads {found!r}, "
-                f"not {row.original!r}",
-                row.id,
-                row.csv_line,
-            )
+        check_span(row, raw, table.path, raw_path)
 
 
 def chosen_suggestions(table: Table) -> list[Suggestion]:
@@ -367,15 +377,19 @@ def document_folders(corrections: Path, docs: Iterable[str] = ()) -> list[Path]:
     return folders
 
 
+def read_raw(folder: Path) -> str:
+    """A document folder's ``raw.txt``; :class:`DecisionError` when it cannot be read."""
+    try:
+        return (folder / RAW).read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DecisionError(folder / RAW, f"cannot be read ({exc})") from None
+
+
 def load(folder: Path) -> tuple[str, Table]:
     """``raw.txt`` and the checked table of a document folder."""
-    raw_path = folder / RAW
-    try:
-        raw = raw_path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DecisionError(raw_path, f"cannot be read ({exc})") from None
+    raw = read_raw(folder)
     table = read_table(folder / TABLE)
-    check_spans(table, raw, raw_path)
+    check_spans(table, raw, folder / RAW)
     return raw, table
 
 
@@ -400,26 +414,16 @@ def decided_rows(folder: Path) -> tuple[str, list[tuple[Row, str]]]:
     """``raw.txt`` and the decided rows of a document's table, each with its decision cell,
     checked as :func:`load` checks them; the table is read a row at a time and only its
     decided rows are kept."""
-    raw_path = folder / RAW
-    try:
-        raw = raw_path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DecisionError(raw_path, f"cannot be read ({exc})") from None
+    raw = read_raw(folder)
     path = folder / TABLE
     found: list[tuple[Row, str]] = []
     with records_of(path) as (columns, records):
         col = columns.index("decision")
         for record, line in records:
-            if not record[col].strip():
-                continue
-            cells = dict(zip(columns, record, strict=True))
-            try:
-                row = parse_row(cells, line)
-            except ValueError as exc:
-                raise DecisionError(path, str(exc), cells["id"], line) from None
-            if raw[row.start : row.end] != row.original or row.end > len(raw):
-                raise DecisionError(path, f"span {row.start}..{row.end} no longer fits", row.id)
-            found.append((row, record[col]))
+            if record[col].strip():
+                row = checked_row(path, columns, record, line)
+                check_span(row, raw, path, folder / RAW)
+                found.append((row, record[col]))
     return raw, found
 
 
