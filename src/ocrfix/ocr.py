@@ -27,11 +27,6 @@ class Word:
     text: str
 
 
-def tesseract_version() -> str:
-    """Tesseract's version string, e.g. ``5.3.0``; raises ``MissingDependency``."""
-    return tesseract.version()
-
-
 def word_of(row: dict[str, str]) -> Word:
     """A :class:`Word` from a row of Tesseract's TSV output."""
     return Word(

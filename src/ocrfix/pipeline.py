@@ -165,7 +165,7 @@ def engine_info(kind: str, settings: Settings) -> dict:
         return {"name": "none"}
     return {
         "name": "tesseract",
-        "version": ocr.tesseract_version(),
+        "version": tesseract.version(),
         "lang": settings.lang,
         "psm": settings.psm,
     }
@@ -442,14 +442,19 @@ def merge_review(earlier: Earlier | None, raw: str, suggestions: SuggestionList)
     return Review(merged.suggestions, merged, files, notes, earlier.had_final)
 
 
-def final_after_carry(path: Path, raw: str, table_csv: str) -> str | None:
-    """``final.txt`` from the carried decisions (``None`` if they cannot all apply)."""
-    sheet = decisions.parse_sheet(path, table_csv)
-    rows = [decisions.parse_row(dict(zip(sheet.columns, r, strict=True))) for r in sheet.records]
+def final_after_carry(table: Path, raw: str) -> str | None:
+    """``final.txt`` from the carried decisions in ``table`` (``None`` if they cannot all
+    apply)."""
     try:
-        return decisions.final_text(raw, decisions.Table(sheet, rows))
-    except (decisions.DecisionError, ValueError):
+        return decisions.final_text(raw, decisions.read_table(table))
+    except decisions.DecisionError:
         return None
+
+
+def written_files(staging: Path) -> list[str]:
+    """The files of a document folder being written, but for its ``history/``."""
+    names = (p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file())
+    return [name for name in names if not name.startswith(HISTORY + "/")]
 
 
 def write_document(
@@ -478,7 +483,7 @@ def write_document(
         table = staging / decisions.TABLE
         write_pieces(table, csv_pieces(table_rows(raw, suggestions, decided)))
         if review.had_final:
-            final = final_after_carry(table, raw, table.read_text("utf-8"))
+            final = final_after_carry(table, raw)
             if final is not None:
                 write_pieces(staging / decisions.FINAL, text_chunks(final))
         for name, html in review_pages(job.doc_id, raw, suggestions):
@@ -501,17 +506,7 @@ def write_document(
                 "suggestions": len(suggestions),
                 "auto": len(applied),
             },
-            "files": sorted(
-                [
-                    *(
-                        p.relative_to(staging).as_posix()
-                        for p in staging.rglob("*")
-                        if p.is_file()
-                        and not p.relative_to(staging).as_posix().startswith(HISTORY + "/")
-                    ),
-                    "manifest.json",
-                ]
-            ),
+            "files": sorted([*written_files(staging), "manifest.json"]),
         }
         if pages is not None:
             manifest["preprocessing"] = [{"page": n, **p.log} for n, p in enumerate(pages, 1)]
