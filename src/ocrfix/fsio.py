@@ -102,18 +102,26 @@ def write_pieces(path: Path, pieces: Iterable[str], batch: int = 1 << 20) -> int
     they are, encoding about ``batch`` characters at a time (for a file of a
     :func:`staged_folder`: not atomic by itself); the number of bytes written."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    size = 0
     with path.open("wb") as fh:
-        buffered: list[str] = []
-        length = 0
-        for piece in pieces:
-            buffered.append(piece)
-            length += len(piece)
-            if length >= batch:
-                size += fh.write("".join(buffered).encode("utf-8"))
-                buffered, length = [], 0
-        size += fh.write("".join(buffered).encode("utf-8"))
-    return size
+        return sum(fh.write(text.encode("utf-8")) for text in batches(pieces, batch))
+
+
+def batches(pieces: Iterable[str], size: int) -> Iterator[str]:
+    """The text of ``pieces`` joined into strings of about ``size`` characters; the last
+    one, the rest, may be empty.
+
+    >>> list(batches(["ab", "c", "de", "f"], 3)), list(batches(["ab"], 3))
+    (['abc', 'def', ''], ['ab'])
+    """
+    buffered: list[str] = []
+    length = 0
+    for piece in pieces:
+        buffered.append(piece)
+        length += len(piece)
+        if length >= size:
+            yield "".join(buffered)
+            buffered, length = [], 0
+    yield "".join(buffered)
 
 
 def text_chunks(text: str, size: int = 1 << 20) -> Iterator[str]:

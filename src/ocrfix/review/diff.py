@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from ocrfix.fsio import batches
 from ocrfix.suggestion import Edit, Edits, SpanError, Suggestion, apply_pieces, check_span
 
 CONTEXT = 3  # lines of context around a change, as ``diff -u``
@@ -165,17 +166,13 @@ def regions(
 
 def _text_lines(pieces: Iterable[str], batch: int = 1 << 16) -> Iterator[str]:
     """The lines (see :func:`split_lines`) of the text made of ``pieces``."""
-    buffered: list[str] = []
-    size = 0
-    for piece in pieces:
-        buffered.append(piece)
-        size += len(piece)
-        if size >= batch:
-            lines = "".join(buffered).split("\n")
-            buffered, size = [lines[-1]], len(lines[-1])
-            for line in lines[:-1]:
-                yield line + "\n"
-    yield from split_lines("".join(buffered))
+    rest = ""  # the end of the text so far, after its last line break
+    for text in batches(pieces, batch):
+        lines = (rest + text).split("\n")
+        rest = lines.pop()
+        for line in lines:
+            yield line + "\n"
+    yield from split_lines(rest)
 
 
 def popular_lines(raw: str, suggestions: Sequence[Suggestion]) -> frozenset[str] | None:
