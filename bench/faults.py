@@ -19,11 +19,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from rich.console import Console
@@ -32,8 +30,14 @@ from rich.table import Table
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from faultcases import CASES, file_size_limit, make_cases, run_ocrfix  # noqa: E402
-from ocrfix import synth  # noqa: E402
+from faultcases import (  # noqa: E402
+    CASES,
+    DECIDER,
+    file_size_limit,
+    kill_a_batch,
+    make_cases,
+    run_ocrfix,
+)
 from ocrfix.review import decisions  # noqa: E402
 
 SEED = next((ROOT.parent / "shared" / "seeds").glob("004_*.txt"))
@@ -81,30 +85,15 @@ def full_disk(work: Path) -> list:
 
 
 def kill_batch(work: Path) -> list:
-    text = "Page {} of a long scanned pamphlet."
-    pages = [synth.binarize(synth.render_page(text.format(n))) for n in range(12)]
-    synth.save_pages(pages, work / "long.tif", 300)
-    cmd = [sys.executable, "-m", "ocrfix.cli", "run", str(work / "long.tif"), "--out"]
-    proc = subprocess.Popen([*cmd, str(work / "out"), "-q", "--jobs", "2"])
-    workers: list[int] = []
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and len(workers) < 2:
-        time.sleep(0.2)
-        workers = [
-            int(c)
-            for t in Path(f"/proc/{proc.pid}/task").iterdir()
-            for c in (t / "children").read_text().split()
-        ]
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
-    time.sleep(3)
-    left = [
-        p
-        for p in workers
-        if Path(f"/proc/{p}").exists()
-        and Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    workers, left = kill_a_batch(work)
+    return [
+        f"kill -9 of a batch ({len(workers)} workers): processes left {len(left)}",
+        1,
+        int(not left),
+        0,
+        0,
+        "—",
     ]
-    return [f"kill -9 of a batch: workers left {len(left)}", 1, int(not left), 0, 0, "—"]
 
 
 def decide(folder: Path, count: int = 30) -> dict[tuple[int, str], str]:
@@ -154,22 +143,6 @@ def reviewed_reruns(work: Path) -> list[list]:
     return rows
 
 
-WRITER = """
-import json, sys
-from pathlib import Path
-from ocrfix.review import decisions
-from ocrfix.review.table import spreadsheet_value
-folder, keys = Path(sys.argv[1]), json.loads(sys.argv[2])
-for start, original in keys:
-    def choose(sheet, start=start, original=original):
-        cols = [sheet.column(c) for c in ("id", "start", "original")]
-        return {int(r[cols[0]]): "accept" for r in sheet.records
-                if int(r[cols[1]]) == start and spreadsheet_value(r[cols[2]]) == original}
-    decisions.set_decisions(folder, choose)
-    print(start, flush=True)
-"""
-
-
 def concurrent_force(work: Path) -> list:
     scans, out = work / "scans", work / "out"
     scans.mkdir(parents=True)
@@ -188,7 +161,7 @@ def concurrent_force(work: Path) -> list:
         for _ in range(3)
     ]
     writer = subprocess.run(
-        [sys.executable, "-c", WRITER, str(out / "seed"), json.dumps(keys)],
+        [sys.executable, "-c", DECIDER, str(out / "seed"), json.dumps(keys)],
         env=env,
         capture_output=True,
         text=True,

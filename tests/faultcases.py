@@ -11,6 +11,7 @@ import signal
 import struct
 import subprocess
 import sys
+import time
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -164,6 +165,62 @@ def file_size_limit(limit: int) -> Callable[[], None]:
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
     return limit_writes
+
+
+DECIDER = """
+import json, sys, time
+from pathlib import Path
+from ocrfix.review import decisions
+from ocrfix.review.table import spreadsheet_value
+folder, keys = Path(sys.argv[1]), json.loads(sys.argv[2])
+for start, original in keys:
+    def choose(sheet, start=start, original=original):
+        cols = [sheet.column(c) for c in ("id", "start", "original")]
+        return {int(r[cols[0]]): "accept" for r in sheet.records
+                if int(r[cols[1]]) == start and spreadsheet_value(r[cols[2]]) == original}
+    decisions.set_decisions(folder, choose)
+    print(start, flush=True)
+    time.sleep(0.05)
+"""  # a reviewer in a process of its own: accepts the rows at (start, original), one by one
+
+
+def children(pid: int) -> list[int]:
+    """The child processes of ``pid`` (Linux)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+def alive(pid: int) -> bool:
+    """``pid`` runs (a zombie, dead but not yet reaped, does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state not in ("Z", "X")
+
+
+def kill_a_batch(folder: Path) -> tuple[list[int], list[int]]:
+    """Start ``ocrfix run --jobs 2`` on a 12-page scan, ``kill -9`` it once its workers
+    run: ``(its workers, those of them and of their Tesseracts still alive 10 s later)``."""
+    text = "Page {} of a long scanned pamphlet."
+    pages = [synth.binarize(synth.render_page(text.format(n))) for n in range(12)]
+    synth.save_pages(pages, folder / "long.tif", 300)
+    command = [sys.executable, "-m", "ocrfix.cli", "run", str(folder / "long.tif")]
+    proc = subprocess.Popen([*command, "--out", str(folder / "out"), "-q", "--jobs", "2"])
+    deadline = time.monotonic() + 60
+    workers: list[int] = []
+    while time.monotonic() < deadline and len(workers) < 2:
+        time.sleep(0.2)
+        workers = children(proc.pid)
+    started = workers + [c for w in workers for c in children(w)]  # Tesseract, if running
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(alive(p) for p in started):
+        time.sleep(0.1)
+    return workers, [p for p in started if alive(p)]
 
 
 def run_ocrfix(

@@ -7,15 +7,9 @@ that file permissions count as for any user).
 from __future__ import annotations
 
 import os
-import signal
 import stat
-import subprocess
-import sys
-import time
-from pathlib import Path
 
-from faultcases import CASES, file_size_limit, make_cases, run_ocrfix
-from ocrfix import synth
+from faultcases import CASES, file_size_limit, kill_a_batch, make_cases, run_ocrfix
 from ocrfix.fsio import OLD_PREFIX, TMP_PREFIX
 
 
@@ -69,40 +63,10 @@ def test_a_report_that_cannot_be_written_comes_after_every_document_line(tmp_pat
     assert not (out / "report.html").exists()
 
 
-def children(pid: int) -> list[int]:
-    found = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        found += [int(c) for c in (task / "children").read_text().split()]
-    return found
-
-
-def alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except FileNotFoundError:
-        return False
-    return state not in ("Z", "X")
-
-
 def test_killing_the_batch_kills_its_workers(tmp_path):
-    text = "Page {} of a long scanned pamphlet."
-    pages = [synth.binarize(synth.render_page(text.format(n))) for n in range(12)]
-    synth.save_pages(pages, tmp_path / "long.tif", 300)
-    command = [sys.executable, "-m", "ocrfix.cli", "run", str(tmp_path / "long.tif")]
-    proc = subprocess.Popen([*command, "--out", str(tmp_path / "out"), "-q", "--jobs", "2"])
-    deadline = time.monotonic() + 60
-    workers: list[int] = []
-    while time.monotonic() < deadline and len(workers) < 2:
-        time.sleep(0.2)
-        workers = children(proc.pid)
+    workers, survivors = kill_a_batch(tmp_path)
     assert len(workers) >= 2
-    helpers = [c for w in workers for c in children(w)]  # Tesseract, if running
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and any(alive(p) for p in workers + helpers):
-        time.sleep(0.1)
-    assert not [p for p in workers + helpers if alive(p)]
+    assert not survivors
 
 
 def test_a_page_tesseract_cannot_finish_in_time_is_left_empty(tmp_path, page_png):

@@ -9,6 +9,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+from faultcases import DECIDER
 from ocrfix import cli, identity
 from ocrfix.pipeline import process_batch
 from ocrfix.review import decisions
@@ -179,27 +180,6 @@ def test_carry_maps_spans_through_an_alignment():
 # ---------------------------------------------------------------- races and crashes
 
 
-WRITER = textwrap.dedent(
-    """
-    import json, sys, time
-    from pathlib import Path
-    from ocrfix.review import decisions
-    from ocrfix.review.table import spreadsheet_value
-    folder, keys = Path(sys.argv[1]), json.loads(sys.argv[2])
-    for start, original in keys:
-        def choose(sheet, start=start, original=original):
-            cols = [sheet.column(c) for c in ("id", "start", "original")]
-            for record in sheet.records:
-                if int(record[cols[1]]) == start and spreadsheet_value(record[cols[2]]) == original:
-                    return {int(record[cols[0]]): "accept"}
-            return {}
-        decisions.set_decisions(folder, choose)
-        print(start, flush=True)
-        time.sleep(0.05)
-    """
-)
-
-
 def test_decisions_written_during_a_forced_run_survive_it(tmp_path):
     """A reviewer deciding while ``run --force`` redoes the same document: real processes."""
     scans, out, data = tmp_path / "scans", tmp_path / "out", tmp_path / "data"
@@ -214,7 +194,7 @@ def test_decisions_written_during_a_forced_run_survive_it(tmp_path):
         subprocess.Popen([sys.executable, "-m", "ocrfix.cli", *command], env=env) for _ in range(3)
     ]
     writer = subprocess.run(
-        [sys.executable, "-c", WRITER, str(out / "minutes"), json.dumps(keys)],
+        [sys.executable, "-c", DECIDER, str(out / "minutes"), json.dumps(keys)],
         env=env,
         capture_output=True,
         text=True,
