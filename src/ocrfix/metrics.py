@@ -68,3 +68,31 @@ def _kept(source: list[str], target: list[str]) -> set[int]:
         if tag == "equal":
             kept.update(range(s1, s2))
     return kept
+
+
+WINDOW = 15  # characters on each side of a change that its effect is measured over
+
+
+def truth_offsets(raw: str, truth: str) -> list[int]:
+    """For each offset of ``raw`` (and its end), the offset of ``truth`` it aligns with."""
+    offsets = [0] * (len(raw) + 1)
+    for op in Levenshtein.opcodes(raw, truth):
+        size = op.src_end - op.src_start
+        for k in range(size):
+            if op.tag == "delete":
+                offsets[op.src_start + k] = op.dest_start
+            else:
+                span = op.dest_end - op.dest_start
+                offsets[op.src_start + k] = op.dest_start + (k * span) // max(size, 1)
+    offsets[len(raw)] = len(truth)
+    return offsets
+
+
+def effect(raw: str, truth: str, offsets: list[int], start: int, end: int, text: str) -> int:
+    """How much replacing ``raw[start:end]`` by ``text`` changes the distance to the truth
+    around it (negative: nearer)."""
+    a, b = max(0, start - WINDOW), min(len(raw), end + WINDOW)
+    target = normalize(truth[offsets[a] : offsets[b]])
+    before = normalize(raw[a:b])
+    after = normalize(raw[a:start] + text + raw[end:b])
+    return Levenshtein.distance(after, target) - Levenshtein.distance(before, target)

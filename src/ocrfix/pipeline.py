@@ -77,6 +77,7 @@ class Settings:
     default_dpi: int = 300
     max_pixels: int = ingest.DEFAULT_MAX_PIXELS
     lexicons: tuple[str, ...] = ()  # the user's extra word lists (--lexicon)
+    model: str | None = None  # the correction model's folder (--model; None: ocrfix's own)
     preprocess: str = "auto"  # "auto": clean, deskew, rescale…; "none": the page as it is
     retry_below: float = 75.0  # mean word confidence under which alternatives are tried
     max_tries: int = 3  # readings of a page at most (see ocrfix.page)
@@ -178,7 +179,7 @@ def fingerprint(kind: str, settings: Settings) -> str:
             "ocrfix": __version__,
             "engine": engine_info(kind, settings),
             "settings": asdict(settings),
-            "corrector": correction_fingerprint(settings.lexicons),
+            "corrector": correction_fingerprint(settings.lexicons, settings.model),
             "scan_code": scan_code_version() if kind != "text" else None,
         },
         sort_keys=True,
@@ -541,7 +542,9 @@ def finish(job: DocJob, pages: list[PageResult] | None, out: Path, settings: Set
             if "timeout" in p.log
         ]
     suggestions = SuggestionList()  # compact: a long text may have millions
-    for piece in correct.suggest_pieces(raw, word_confidences(pages), settings.lexicons):
+    for piece in correct.suggest_pieces(
+        raw, word_confidences(pages), settings.lexicons, settings.model
+    ):
         suggestions.extend(piece)
     folder = out / job.doc_id
     try:

@@ -22,13 +22,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import regex
 from rapidfuzz import process as rf_process
 from rapidfuzz.distance import Levenshtein
 
 from ocrfix import userdata
 from ocrfix.correct import candidates as cand
-from ocrfix.correct import confusions, lexicon
+from ocrfix.correct import confusions, features, lexicon
 from ocrfix.correct import profile as prof
 from ocrfix.correct.confusions import Channel
 from ocrfix.correct.lexicon import OOV_LOGP, Lexicon, zipf_to_logp
@@ -57,8 +58,11 @@ from ocrfix.correct.tokens import (
     match_case,
     split_chunks,
 )
+from ocrfix.model import store
+from ocrfix.model.decision import Decision, from_dict
 from ocrfix.suggestion import Suggestion, shifted
 
+HAND_RULES = frozenset({"dehyphenate"})  # what the decision model leaves to the thresholds
 HEAVY_DAMAGE = 0.10  # share of unknown words that marks a text as heavily damaged
 CLEAN_UNKNOWN = 0.005  # share of words a clean text has that the lexicon does not know
 NEAR_BUDGET = 16.0  # channel cost allowed to a near word of a damaged text
@@ -129,6 +133,29 @@ class Choice:
     margin: float
     alternatives: tuple[str, ...] = ()
     known: bool = False
+    cost: float = math.nan  # the channel cost of the replacement (where a search found it)
+    lm_gain: float = math.nan  # ... and how much likelier the language model finds it
+
+
+@dataclass(frozen=True)
+class CandidateChange:
+    """A change the corrector considers, with the raw text it replaces and its features."""
+
+    choice: Choice
+    original: str
+    features: np.ndarray
+
+    @property
+    def start(self) -> int:
+        return self.choice.start
+
+    @property
+    def end(self) -> int:
+        return self.choice.end
+
+    @property
+    def replacement(self) -> str:
+        return self.choice.replacement
 
 
 @dataclass
@@ -153,6 +180,7 @@ class Corrector:
     rejected: frozenset[tuple[str, str]] = frozenset()  # (original, replacement) never again
     search_cache: dict = field(default_factory=dict, repr=False)  # base-channel searches
     pieces: PieceSettings = field(default_factory=PieceSettings)
+    decision: Decision | None = None  # the learned decision model, if the model has one
 
     def suggest(self, raw: str, confidences: dict[int, float] | None = None) -> list[Suggestion]:
         """Suggestions for ``raw``, in text order; ``confidences`` maps a word's start offset
@@ -223,6 +251,7 @@ class Document:
         self.base_channel = self.channel = self.profile_channel = corrector.channel
         self.shared_cache = corrector.search_cache
         self.rejected = corrector.rejected
+        self.decision = corrector.decision
         self.raw = raw
         self.confidences = confidences
         self.chunks = split_chunks(raw)
@@ -522,13 +551,14 @@ class Document:
 
     # ------------------------------------------------------------ decisions
 
-    def suggestions(self) -> list[Suggestion]:
-        from ocrfix.text import layout_suggestions
-
+    def candidate_changes(self) -> list[CandidateChange]:
+        """Every change the corrector considers, in text order, none overlapping another,
+        with its features for the decision model (see :mod:`ocrfix.correct.features`)."""
         if not self.learned:
             self.learn()
         choices = self.margin_junk() + self.stray_marks() + self.word_choices()
-        out: list[Suggestion] = []
+        state = self.document_state()
+        found: list[CandidateChange] = []
         cursor = 0
         for c in sorted(choices, key=lambda c: (c.start, -c.end)):
             original = self.raw[c.start : c.end]
@@ -536,30 +566,76 @@ class Document:
                 continue
             if (original, c.replacement) in self.rejected:
                 continue
-            threshold, margin = self.thresholds(c.known)
-            auto = c.gain >= threshold and c.margin >= margin
-            score = 1 / (1 + math.exp(-(c.gain - threshold)))
-            out.append(
-                Suggestion(
-                    c.start,
-                    c.end,
-                    original,
-                    c.replacement,
-                    c.rule,
-                    round(score, 3),
-                    auto,
-                    c.alternatives,
-                )
+            row = features.row(
+                self.lexicon,
+                state,
+                original,
+                c.replacement,
+                c.rule,
+                c.gain,
+                c.margin,
+                c.known,
+                len(c.alternatives),
+                self.confidences.get(c.start),
+                c.cost,
+                c.lm_gain,
+                self.thresholds(c.known),
             )
+            found.append(CandidateChange(c, original, row))
             cursor = c.end
-        starts = [o.start for o in out]
+        return found
+
+    def document_state(self) -> features.DocumentState:
+        words = self.counts.words
+        plain = sum(n for w, n in words.items() if w.isalpha())
+        unknown = sum(n for w, n in words.items() if w.isalpha() and not self.lexicon.knows(w))
+        return features.DocumentState(unknown / max(plain, 1), bool(self.profile), words)
+
+    def suggestion(self, found: CandidateChange, probability: float | None) -> Suggestion | None:
+        """The suggestion a candidate change becomes (automatic or for review), or None.
+
+        With a decision model, a change is decided by its ``probability`` that it is
+        right: automatic at ``auto`` and up, or at ``sure`` and up where the hand-set
+        thresholds would apply it; a suggestion at ``suggest`` and up. Words rejoined over
+        a line-end hyphen (``HAND_RULES``), and every change without a model, go by those
+        thresholds: how the training pairs' truths write a line-end hyphen is their
+        transcribers' convention (Overproof keeps it as ``¬``), not evidence of the page.
+        """
+        c = found.choice
+        threshold, margin = self.thresholds(c.known)
+        sure = c.gain >= threshold and c.margin >= margin
+        if self.decision is not None and probability is not None and c.rule not in HAND_RULES:
+            score = probability
+            auto = score >= self.decision.auto or (sure and score >= self.decision.sure)
+            if score < self.decision.suggest and not auto:
+                return None
+        else:
+            auto = sure
+            score = 1 / (1 + math.exp(-(c.gain - threshold)))
+        return Suggestion(
+            c.start, c.end, found.original, c.replacement, c.rule, round(score, 3), auto,
+            c.alternatives,
+        )  # fmt: skip
+
+    def suggestions(self) -> list[Suggestion]:
+        from ocrfix.text import layout_suggestions
+
+        found = self.candidate_changes()
+        probabilities: list[float | None] = [None] * len(found)
+        if self.decision is not None and found:
+            probabilities = self.decision.probabilities(np.array([f.features for f in found]))
+            probabilities = [float(p) for p in probabilities]
+        chosen = map(self.suggestion, found, probabilities)
+        words = [s for s in chosen if s is not None]
+        starts = [w.start for w in words]
+        layout = []
         for s in layout_suggestions(self.raw):
             k = bisect_right(starts, s.start)
-            left = out[k - 1] if k else None
-            right = out[k] if k < len(out) else None
+            left = words[k - 1] if k else None
+            right = words[k] if k < len(words) else None
             if (left is None or left.end <= s.start) and (right is None or s.end <= right.start):
-                out.append(s)
-        return sorted(out)
+                layout.append(s)
+        return sorted(words + layout)
 
     def margin_junk(self) -> list[Choice]:
         """Junk characters at line starts (``I ``, ``| ``, ``[ ``) on pages that have many."""
@@ -784,35 +860,35 @@ class Document:
         keep = self.lm(previous, core, following, core) - self.keep_cost(core)
         edge_junk = self.junk_edge_cost(chunk)
         keep -= self.confidence_penalty(chunk) + edge_junk
-        scored: list[tuple[float, str, Reading]] = []
+        scored: list[tuple[float, str, Reading, float, float]] = []
+        keep_lm = self.lm(previous, core, following, core)
         for reading in self.readings(chunk):
             covered = reading.end - reading.start - len(chunk.core)  # junk read as letters
             left = edge_junk - JUNK_KEEP_COST * covered  # junk a change would leave (€ommune)
             for word, cost in self.options(reading.observed):
                 if word != core:
-                    score = self.lm(previous, word, following, core) - cost - left
-                    scored.append((score, word, reading))
+                    lm = self.lm(previous, word, following, core)
+                    scored.append((lm - cost - left, word, reading, cost, lm - keep_lm))
         split = self.try_split(chunk, previous, following)
         if split is not None:
             text, score = split
-            scored.append(
-                (score, text, Reading(chunk.core_start, chunk.core_end, core, chunk.core, "split"))
-            )
+            reading = Reading(chunk.core_start, chunk.core_end, core, chunk.core, "split")
+            scored.append((score, text, reading, math.nan, math.nan))
         if not scored:
             return None
         scored.sort(key=lambda x: -x[0])
-        best_score, best, reading = scored[0]
+        best_score, best, reading, best_cost, lm_gain = scored[0]
         gain = best_score - keep
         if gain < self.settings.suggest_gain:
             return None
-        runner = max([keep, *(sc for sc, w, _ in scored[1:] if w != best)])
+        runner = max([keep, *(sc for sc, w, *_ in scored[1:] if w != best)])
         replacement = match_case(reading.model, self.lexicon.case_forms.get(best, best))
         if previous is None and reading.observed[:1] == "l" and best[:1] == "i":
             replacement = replacement[:1].upper() + replacement[1:]  # ln -> In
         if "’" in reading.model:
             replacement = replacement.replace("'", "’")
         alternatives = tuple(
-            dict.fromkeys(match_case(chunk.core, w) for _, w, _ in scored[1:6] if w != best)
+            dict.fromkeys(match_case(chunk.core, w) for _, w, *_ in scored[1:6] if w != best)
         )[:3]
         return Choice(
             reading.start,
@@ -823,6 +899,8 @@ class Document:
             best_score - runner,
             alternatives,
             known=self.is_known_change(core, best, reading),
+            cost=best_cost,
+            lm_gain=lm_gain,
         )
 
     def small_name(self, chunk: Chunk) -> str | None:
@@ -1204,13 +1282,20 @@ def learned_sources() -> list[Path]:
     return [p for p in paths if p.exists()]
 
 
-def fingerprint(extra_lexicons: tuple[str, ...] = ()) -> str:
-    """A hash of everything the corrector reads: lexicons, confusions, learned data."""
+def fingerprint(extra_lexicons: tuple[str, ...] = (), model_dir: str | None = None) -> str:
+    """A hash of everything the corrector reads: its code, lexicons, confusions, the
+    correction model and learned data."""
     digest = hashlib.sha256(f"{lexicon.FORMAT}".encode())
+    model = store.DEFAULT_DIR if model_dir is None else Path(model_dir)
+    code = sorted(Path(__file__).parent.glob("*.py")) + sorted(
+        Path(store.__file__).parent.glob("*.py")
+    )
     sources = [
+        *code,
         *lexicon.default_sources(),
         *map(Path, extra_lexicons),
         confusions.TABLE,
+        *sorted(p for p in model.glob("*") if p.is_file()),
         *learned_sources(),
     ]
     for path in sources:
@@ -1218,17 +1303,59 @@ def fingerprint(extra_lexicons: tuple[str, ...] = ()) -> str:
     return digest.hexdigest()[:16]
 
 
+def load_model(model_dir: str | None) -> store.Model | None:
+    """The model in ``model_dir``, by default the one ocrfix ships (None if not built)."""
+    if model_dir:
+        return store.load(Path(model_dir))
+    if (store.DEFAULT_DIR / "model.json").is_file():
+        return store.load(store.DEFAULT_DIR)
+    return None
+
+
+def model_channel(model: store.Model | None) -> Channel:
+    """The channel of ``model``: its learned rules (costs times the model's weight) with
+    the hand-written table's beside them (a rule in both keeps the lower cost), and the
+    table's costs for arbitrary edits; without a model, the table alone."""
+    table = confusions.load_table()
+    if model is None:
+        return table
+    learned = confusions.from_rules(model.rules, model.settings.get("weight", 1.0))
+    return learned.merged(table)
+
+
+def model_settings(model: store.Model | None) -> Settings:
+    """The corrector's settings under ``model``: a learned model has candidates proposed
+    down to its own floor of gain, for its decision model to weigh."""
+    if model is None or "candidate_gain" not in model.settings:
+        return Settings()
+    return Settings(suggest_gain=model.settings["candidate_gain"])
+
+
+def corrector_with(model: store.Model | None, decision: bool = True) -> Corrector:
+    """A corrector of ``model`` and ocrfix's own lexicons only (nothing a user taught):
+    what training fits the decision model with (``decision=False``)."""
+    chosen = from_dict(model.decision) if model is not None and decision else None
+    channel, settings = model_channel(model), model_settings(model)
+    return Corrector(lexicon.load(), channel, settings=settings, decision=chosen)
+
+
 @functools.cache
-def corrector_for(extra_lexicons: tuple[str, ...] = ()) -> Corrector:
-    """The corrector with ocrfix's lexicons, the user's ``extra_lexicons`` and what
-    reviewers taught it (see :mod:`ocrfix.userdata`), loaded once per process."""
+def corrector_for(extra_lexicons: tuple[str, ...] = (), model_dir: str | None = None) -> Corrector:
+    """The corrector with ocrfix's lexicons, the user's ``extra_lexicons``, the correction
+    model in ``model_dir`` and what reviewers taught it (see :mod:`ocrfix.userdata`),
+    loaded once per process."""
     userdata.settle()
     domain = [*lexicon.default_sources(), *map(Path, extra_lexicons)]
     protected = [userdata.protected_path()] if userdata.protected_path().exists() else []
-    channel = confusions.load_table()
+    model = load_model(model_dir)
+    channel = model_channel(model)
     if userdata.confusions_path().exists():
         channel = channel.merged(confusions.load_table(userdata.confusions_path()))
-    return Corrector(lexicon.load(domain, protected), channel, rejected=userdata.read_rejected())
+    decision = from_dict(model.decision) if model is not None else None
+    return Corrector(
+        lexicon.load(domain, protected), channel, model_settings(model),
+        rejected=userdata.read_rejected(), decision=decision,
+    )  # fmt: skip
 
 
 def default_corrector() -> Corrector:
