@@ -97,6 +97,21 @@ Learning again from the same or changed decisions replaces what those documents 
 before (nothing is counted twice); lines added to these files by hand are kept.
 """
 
+TRAIN_HELP = """\
+Learn a correction model from pairs of OCR and truth, into MODEL_DIR:
+  channel.tsv    what the OCR does to each string of the truth (e -> o, m -> rn, h -> li),
+                 counted from the aligned pairs, as costs in nats
+  decision.json  gradient-boosted trees that give each candidate change the probability
+                 that it is right, and the two thresholds: automatic, and for review
+  model.json     the sources, the costs of edits no rule covers
+PAIRS are folders of NAME.ocr.txt with NAME.gt.txt (line i of one is line i of the
+other), or `ocrfix run` outputs whose documents a person reviewed (raw.txt with its
+final.txt). With --choose-on, the thresholds are chosen on those held-out pairs: the most
+errors removed with at most --false-alarms automatic changes per 10,000 correct words,
+and at most --review-load suggestions per 1,000 words for a person. The same pairs give
+the same model, byte for byte. Use it with `ocrfix run --model MODEL_DIR`.
+"""
+
 REVIEW_HELP = """\
 Serve a local web app that walks the suggestions of CORRECTIONS: for a scan, the word as
 it is on the page beside its text line; for a text, the lines around it; the original,
@@ -242,7 +257,36 @@ def build_parser() -> argparse.ArgumentParser:
         help="an extra word list (one word per line, optionally a tab and a count): names "
         "and terms the corrector should know and never change; may be repeated",
     )
+    run.add_argument(
+        "--model",
+        type=Path,
+        metavar="DIR",
+        help="a correction model made by `ocrfix train` (default: the one ocrfix ships, "
+        "learned from real newspaper OCR)",
+    )
     run.set_defaults(handler=cmd_run)
+
+    train = commands.add_parser(
+        "train",
+        help="learn a correction model from pairs of OCR and truth",
+        description=TRAIN_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    train.add_argument("pairs", nargs="+", type=Path, metavar="PAIRS", help="folders of pairs")
+    train.add_argument("-o", "--output", type=Path, required=True, metavar="MODEL_DIR")
+    train.add_argument(
+        "--choose-on", action="append", default=[], type=Path, metavar="PAIRS",
+        help="held-out pairs to choose the thresholds on (may be repeated)",
+    )  # fmt: skip
+    train.add_argument(
+        "--false-alarms", type=float, default=3.0, metavar="PER_10K",
+        help="automatic changes of correct words allowed per 10,000 (default: %(default)g)",
+    )  # fmt: skip
+    train.add_argument(
+        "--review-load", type=float, default=20.0, metavar="PER_1K",
+        help="suggestions left for a person per 1,000 words (default: %(default)g)",
+    )  # fmt: skip
+    train.set_defaults(handler=cmd_train)
 
     lexicon = commands.add_parser("lexicon", help="build word lists of names and terms")
     lexicon_commands = lexicon.add_subparsers(
@@ -316,8 +360,11 @@ def build_parser() -> argparse.ArgumentParser:
         "(<doc>.gt.txt or <doc>.txt; a trailing .ocr in the document's name is ignored): "
         "character and word error rates of raw.txt and clean.txt against the truth, with "
         "whitespace collapsed and curly quotes folded to straight ones; the share of "
-        "character errors removed; and false alarms, the correct input words that cleaning "
-        "changed, per 10,000 correct words. Per document and in total.",
+        "character errors removed; false alarms, the correct input words that cleaning "
+        "changed, per 10,000 correct words; the errors an ideal review removes (a person "
+        "accepting exactly the suggestions, or alternatives, that bring the text nearer the "
+        "truth) and the review load, suggestions left for a person per 1,000 words. Per "
+        "document and in total.",
     )
     evaluate.add_argument("out_dir", type=Path, metavar="OUT_DIR", help="an `ocrfix run` output")
     evaluate.add_argument(
@@ -394,7 +441,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     missing = [str(p) for p in args.lexicon if not p.is_file()]
     if missing:
         raise UsageError(f"{missing[0]}: no such lexicon file")
+    if args.model is not None and not (args.model / "model.json").is_file():
+        raise UsageError(f"{args.model}: not a correction model (see `ocrfix train`)")
     settings = Settings(
+        model=str(args.model.resolve()) if args.model else None,
         lang=args.lang,
         psm=args.psm,
         lexicons=tuple(str(p.resolve()) for p in args.lexicon),
@@ -437,6 +487,29 @@ def batch_status(batch: BatchResult) -> ExitCode:
     """The exit status of a batch: the most serious kind among the failed inputs."""
     codes = [o.exit_code for o in batch.failed]
     return ExitCode(max(codes)) if codes else ExitCode.OK
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    """``ocrfix train``: a correction model from pairs, with progress on standard error."""
+    from ocrfix.model import store
+    from ocrfix.model.decision import Targets
+    from ocrfix.model.train import TrainSettings, train
+
+    err = error_console()
+    for folder in [*args.pairs, *args.choose_on]:
+        if not folder.is_dir():
+            raise InputError(folder, "no such folder")
+    settings = TrainSettings(targets=Targets(args.false_alarms, args.review_load))
+    model = train(args.pairs, args.choose_on, settings, progress=lambda m: err.print(m))
+    try:
+        store.save(model, args.output)
+    except OSError as exc:
+        raise OutputError(args.output, f"not written: {reason_of(exc)}") from None
+    print(
+        f"{args.output}: {len(model.rules)} channel rules, decision model "
+        f"{'with' if model.decision else 'without'} trees, from {model.pairs} pairs"
+    )
+    return EXIT_OK
 
 
 def cmd_lexicon_build(args: argparse.Namespace) -> int:
@@ -580,6 +653,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
         "WER clean",
         "false alarms",
         "per 10k",
+        "ideal review",
+        "items/1k",
     ):
         table.add_column(
             column,
@@ -597,6 +672,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
             f"{s.wer_clean:.2%}",
             str(s.false_alarms),
             f"{s.false_alarms_per_10k:.1f}",
+            f"{s.ideal_reduction:.1%}",
+            f"{s.items_per_1k:.1f}",
             end_section=s is scores[-1],
         )
     Console().print(table)

@@ -1,4 +1,11 @@
-"""Scoring corrections against ground truth: ``ocrfix eval``."""
+"""Scoring corrections against ground truth: ``ocrfix eval``.
+
+Besides the errors of ``raw.txt`` and ``clean.txt``, the figure that matters to a
+reviewer: the errors left after an *ideal review*, where a person accepts exactly the
+suggestions (automatic or not, or one of their alternatives) that bring the text nearer
+the truth and rejects the rest; and the review load, the suggestions that are not
+automatic, each an item a person must look at.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +14,16 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ocrfix.ingest import read_text
-from ocrfix.metrics import char_errors, correct_words_changed, normalize, word_errors
+from ocrfix.metrics import (
+    char_errors,
+    correct_words_changed,
+    effect,
+    normalize,
+    truth_offsets,
+    word_errors,
+)
+from ocrfix.review.decisions import Row, read_table
+from ocrfix.suggestion import Suggestion, apply
 
 
 @dataclass
@@ -24,6 +40,9 @@ class Score:
     word_errors_clean: int = 0
     correct_words: int = 0
     false_alarms: int = 0
+    char_errors_ideal: int = 0  # after an ideal review of the suggestions
+    review_items: int = 0  # suggestions that are not automatic
+    raw_words: int = 0  # words of raw.txt
 
     @property
     def cer_raw(self) -> float:
@@ -52,6 +71,21 @@ class Score:
     def false_alarms_per_10k(self) -> float:
         return 1e4 * self.false_alarms / max(self.correct_words, 1)
 
+    @property
+    def cer_ideal(self) -> float:
+        return self.char_errors_ideal / max(self.chars, 1)
+
+    @property
+    def ideal_reduction(self) -> float:
+        """Share of the raw text's character errors an ideal review removes."""
+        if not self.char_errors_raw:
+            return 0.0
+        return 1 - self.char_errors_ideal / self.char_errors_raw
+
+    @property
+    def items_per_1k(self) -> float:
+        return 1e3 * self.review_items / max(self.raw_words, 1)
+
     def add(self, other: Score) -> None:
         for name in (
             "chars",
@@ -62,6 +96,9 @@ class Score:
             "word_errors_clean",
             "correct_words",
             "false_alarms",
+            "char_errors_ideal",
+            "review_items",
+            "raw_words",
         ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
@@ -75,6 +112,9 @@ class Score:
                 "wer_clean",
                 "error_reduction",
                 "false_alarms_per_10k",
+                "cer_ideal",
+                "ideal_reduction",
+                "items_per_1k",
             )
         }
         return {**asdict(self), **figures}
@@ -90,9 +130,27 @@ def truth_for(doc: str, gt_dir: Path) -> Path | None:
     return None
 
 
-def score_document(doc: str, raw: str, clean: str, truth: str) -> Score:
-    """The figures of one document."""
+def ideal_review(raw: str, rows: list[Row], truth: str) -> str:
+    """``raw`` after an ideal review of ``rows``: of each suggestion's replacement and
+    alternatives, the one that brings the text nearest the truth, where any does."""
+    offsets = truth_offsets(raw, truth)
+    chosen = []
+    for row in rows:
+        options = dict.fromkeys([row.replacement, *row.alternatives])
+        gain, best = min(
+            (effect(raw, truth, offsets, row.start, row.end, text), text) for text in options
+        )
+        if gain < 0:
+            chosen.append(Suggestion(row.start, row.end, row.original, best, row.rule, 1.0, True))
+    return apply(raw, chosen)
+
+
+def score_document(
+    doc: str, raw: str, clean: str, truth: str, rows: list[Row] | None = None
+) -> Score:
+    """The figures of one document (with its suggestions ``rows``, those of a review)."""
     correct, changed = correct_words_changed(raw, clean, truth)
+    rows = rows or []
     return Score(
         doc,
         len(normalize(truth)),
@@ -103,6 +161,9 @@ def score_document(doc: str, raw: str, clean: str, truth: str) -> Score:
         word_errors(clean, truth),
         correct,
         changed,
+        char_errors(ideal_review(raw, rows, truth), truth),
+        sum(not row.auto for row in rows),
+        len(raw.split()),
     )
 
 
@@ -117,7 +178,8 @@ def evaluate(out_dir: Path, gt_dir: Path) -> tuple[list[Score], Score, list[str]
             continue
         raw = (folder / "raw.txt").read_text("utf-8")
         clean = (folder / "clean.txt").read_text("utf-8")
-        scores.append(score_document(folder.name, raw, clean, read_text(truth)[0]))
+        rows = read_table(folder / "suggestions.csv").rows
+        scores.append(score_document(folder.name, raw, clean, read_text(truth)[0], rows))
     total = Score("total")
     for score in scores:
         total.add(score)
