@@ -3,13 +3,17 @@
 From every decided row of a document's ``suggestions.csv``:
 
 - ``reject``: the pair ``(original, replacement)`` goes to ``rejected.tsv`` (the corrector
-  never suggests it again), and the original, if it is one word, to ``protected.txt``
-  (unless some reviewer accepted a change of that very word elsewhere);
+  never suggests it again): "not this replacement here". Only an original that is a
+  well-formed word (one English knows, or written as a name) also goes to
+  ``protected.txt`` (unless some reviewer accepted a change of that very word elsewhere):
+  rejecting a bad repair of ``tii`` must not make ``tii`` a word;
 - ``edit:TEXT``: the suggested pair is rejected as well, and ``original -> TEXT`` counts as
   an accepted correction;
 - ``accept``: the character substitutions that turn the original into the replacement are
   counted, and each becomes a rule of the learned ``confusions.tsv`` with the cost
-  ``-ln(n / (n + PRIOR))`` nats for ``n`` accepted corrections that made it.
+  ``-ln(n / (n + PRIOR))`` nats for ``n`` accepted corrections that made it. Only small
+  aligned edits teach (at most ``MAX_BLOCKS`` of them, the words mostly alike): an edit
+  that rewrites a garbled word teaches nothing.
 
 What each document contributed is kept in ``reviewed.json`` (keyed by the input's SHA-256),
 so learning again from the same decisions, or from changed ones, replaces that document's
@@ -40,6 +44,8 @@ PRIOR = 4.0  # pseudo-count of "no confusion" against which accepted corrections
 MIN_COST = 0.1
 MAX_SIDE = 3  # longest observed or intended side of a learned rule (as in lexicons/)
 MIN_SIMILARITY = 0.5  # a replacement less like its original is a rewrite, not an OCR slip
+MAX_BLOCKS = 2  # a correction with more separate edits is a rewrite too
+COMMON_ZIPF, COMMON_ZIPF_SHORT = 3.0, 4.5  # a word this common may be protected
 _EDGE = string.punctuation + string.whitespace + "“”‘’«»—–"
 
 
@@ -76,6 +82,8 @@ def substitutions(original: str, intended: str) -> list[tuple[str, str]]:
         if run is not None:
             blocks.extend(_repeated(a[run[0] : run[1]], b[run[2] : run[3]]))
             run = None
+    if len(blocks) > MAX_BLOCKS:
+        return []
     return [
         (o, i)
         for o, i in blocks
@@ -124,6 +132,24 @@ def protectable(original: str) -> str | None:
     return core if any(ch.isalpha() for ch in core) else None
 
 
+def well_formed(word: str) -> bool:
+    """A word a rejection may protect: letters (inner apostrophes and hyphens allowed)
+    that are a common English word (Zipf ``COMMON_ZIPF``, two letters ``COMMON_ZIPF_SHORT``:
+    wordfreq itself knows OCR slips such as ``tbe``) or written as a name.
+
+    >>> well_formed("Stolin"), well_formed("because"), well_formed("tii"), well_formed("b3t")
+    (True, True, False, False)
+    """
+    from wordfreq import zipf_frequency
+
+    letters = word.replace("'", "").replace("’", "").replace("-", "")
+    if not letters.isalpha():
+        return False
+    name = word[:1].isupper() and word[1:].islower()
+    floor = COMMON_ZIPF_SHORT if len(letters) <= 2 else COMMON_ZIPF
+    return name or zipf_frequency(word.lower(), "en") >= floor
+
+
 def evidence(rows: Iterable[Row]) -> dict[str, list]:
     """What one document's decisions teach: accepted and rejected pairs, kept words."""
     accepted, rejected, kept = [], [], []
@@ -132,7 +158,8 @@ def evidence(rows: Iterable[Row]) -> dict[str, list]:
             accepted.append([row.original, row.intended])
         if row.decision == REJECT or (row.decision == EDIT and row.edit != row.replacement):
             rejected.append([row.original, row.replacement])
-        if row.decision == REJECT and (word := protectable(row.original)):
+        word = protectable(row.original) if row.decision == REJECT else None
+        if word and well_formed(word):
             kept.append(word)
     return {"accepted": sorted(accepted), "rejected": sorted(rejected), "kept": sorted(kept)}
 
