@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup system-deps demo test lint bench samples clean
+.PHONY: setup system-deps demo test lint bench samples model clean
 
 setup: system-deps $(STAMP)
 
@@ -31,6 +31,10 @@ bench: setup
 	$(BIN)/python bench/scans.py
 	$(BIN)/python bench/review.py
 	$(BIN)/python bench/archive.py
+
+# models/default, learned from ../shared/eval/realocr/train, thresholds chosen on dev/
+model: setup
+	$(BIN)/python scripts/train_model.py
 
 samples: setup
 	$(BIN)/python scripts/make_samples.py --out raw_scans
