@@ -1,4 +1,8 @@
-"""The correction engine on small texts written for these tests, and on the user's seeds."""
+"""The correction engine on small texts written for these tests, and on the user's seeds.
+
+The engine's rules and candidates are tested with the hand-set thresholds (no model:
+``HAND``); the learned model's decisions are tested in ``test_model.py``.
+"""
 
 from __future__ import annotations
 
@@ -26,8 +30,11 @@ PROSE = (
 )
 
 
+HAND = engine.corrector_with(None)  # the rules alone, decided by the hand-set thresholds
+
+
 def clean(text: str) -> str:
-    return apply(text, [s for s in correct.suggest(text) if s.auto])
+    return apply(text, [s for s in HAND.suggest(text) if s.auto])
 
 
 def test_character_confusions_are_repaired_with_case_and_punctuation_kept():
@@ -267,7 +274,7 @@ def test_a_heavily_damaged_text_gets_words_two_edits_away():
         "ond his ollies held the stote, ond the porty wos lorge ond strong, ond the "
         "workers wonted o new stote ond o new porty of their own in the lond.\n"
     )
-    document = engine.Document(engine.default_corrector(), raw, {})
+    document = engine.Document(HAND, raw, {})
     out = apply(raw, [s for s in document.suggestions() if s.auto])
     assert document.heavily_damaged
     assert "party secretary and" in out and "wanted a revolution." in out

@@ -108,10 +108,12 @@ def test_diff_takes_a_suggestion_list_and_gives_lines():
 
 def test_diff_equals_difflib_on_the_seeds():
     require_shared()
+    changed = []
     for seed in sorted(SEEDS.glob("*.txt")):
         text = seed.read_text("utf-8")  # the beginning of each (004 is damaged throughout)
         raw = text[: text.rfind("\n", 0, 30_000) + 1] if len(text) > 30_000 else text
-        applied = [s for s in correct.suggest(raw) if s.auto]
+        applied = correct.suggest(raw)  # every suggestion, as if all were accepted
         got = unified_diff(raw, applied)
         assert got == difflib_diff(raw, apply(raw, applied)), seed.name
-        assert got or seed.name.startswith("003_")
+        changed += [seed.name] if got else []
+    assert any(name.startswith(("000_", "004_")) for name in changed)  # the damaged ones

@@ -422,7 +422,8 @@ def test_run_writes_every_review_page_and_lists_them(tmp_path):
     assert "review.html" in manifest["files"] and "review-2.html" in manifest["files"]
     assert 'href="review-2.html"' in (doc / "review.html").read_text()
     assert manifest["stats"]["suggestions"] == 2401
-    assert (doc / "clean.txt").read_text() == text.replace("\t", " ").replace("rnin", "min")
+    spaced = text.replace("\t", " ")  # rninutes is fixed or offered, as the model decides
+    assert (doc / "clean.txt").read_text() in (spaced, spaced.replace("rnin", "min"))
 
 
 # ---------------------------------------------------------------- the server
