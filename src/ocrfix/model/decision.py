@@ -12,6 +12,8 @@ thresholds on it, chosen on held-out pairs, make a change automatic or a suggest
 from __future__ import annotations
 
 import dataclasses
+import functools
+import math
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,7 +30,8 @@ from ocrfix.model.store import Model
 class Tree:
     """One regression tree, as arrays indexed by node: a node with ``feature`` -1 is a
     leaf worth ``value``; another sends a row left when its feature is at most
-    ``threshold`` (or is missing and ``missing_left``)."""
+    ``threshold`` (or is missing and ``missing_left``). :attr:`Decision.forest` stacks
+    the trees' arrays to walk them all at once."""
 
     feature: np.ndarray
     threshold: np.ndarray
@@ -36,20 +39,6 @@ class Tree:
     right: np.ndarray
     value: np.ndarray
     missing_left: np.ndarray
-
-    def predict(self, x: np.ndarray) -> np.ndarray:
-        node = np.zeros(len(x), dtype=np.int64)
-        for _ in range(len(self.feature)):
-            feature = self.feature[node]
-            inner = feature >= 0
-            if not inner.any():
-                break
-            values = x[np.arange(len(x)), np.maximum(feature, 0)]
-            go_left = np.where(
-                np.isnan(values), self.missing_left[node], values <= self.threshold[node]
-            )
-            node = np.where(inner, np.where(go_left, self.left[node], self.right[node]), node)
-        return self.value[node]
 
     def as_dict(self) -> dict:
         return {
@@ -84,13 +73,40 @@ class Decision:
     suggest: float = 0.2  # ... one at least this probable is offered for review
     sure: float = 1.0  # ... and one the hand-set rules are sure of, at least this probable
 
+    @functools.cached_property
+    def forest(self) -> Tree:
+        """All trees as one: arrays of shape (trees, nodes), padded with leaves worth 0."""
+        size = max((len(t.feature) for t in self.trees), default=1)
+
+        def stack(name: str, fill) -> np.ndarray:
+            rows = [np.pad(getattr(t, name), (0, size - len(t.feature)), constant_values=fill)
+                    for t in self.trees]  # fmt: skip
+            return np.array(rows).reshape(len(self.trees), size)
+
+        return Tree(
+            stack("feature", -1), stack("threshold", 0.0), stack("left", 0),
+            stack("right", 0), stack("value", 0.0), stack("missing_left", False),
+        )  # fmt: skip
+
     def probabilities(self, x: np.ndarray) -> np.ndarray:
-        """The probability that each row's change is right."""
-        if not len(x):
-            return np.zeros(0)
-        z = np.full(len(x), self.base)
-        for tree in self.trees:
-            z += tree.predict(x)
+        """The probability that each row's change is right (every tree walked at once)."""
+        if not len(x) or not self.trees:
+            return np.full(len(x), 1.0 / (1.0 + math.exp(-self.base)))
+        f = self.forest
+        trees = np.arange(len(self.trees))[None, :]
+        rows = np.arange(len(x))[:, None]
+        node = np.zeros((len(x), len(self.trees)), dtype=np.int64)
+        for _ in range(f.feature.shape[1]):
+            feature = f.feature[trees, node]
+            inner = feature >= 0
+            if not inner.any():
+                break
+            values = x[rows, np.maximum(feature, 0)]
+            go_left = np.where(np.isnan(values), f.missing_left[trees, node],
+                               values <= f.threshold[trees, node])  # fmt: skip
+            step = np.where(go_left, f.left[trees, node], f.right[trees, node])
+            node = np.where(inner, step, node)
+        z = self.base + f.value[trees, node].sum(axis=1)
         return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 
     def as_dict(self) -> dict:
