@@ -14,7 +14,7 @@ from __future__ import annotations
 import heapq
 from dataclasses import dataclass
 
-from ocrfix.correct.confusions import LETTERS, Channel
+from ocrfix.correct.confusions import GENERIC_INSERT, GENERIC_SUBSTITUTE, LETTERS, Channel
 from ocrfix.correct.lexicon import Lexicon
 
 Op = tuple[str, str]  # (observed, intended); equal strings for a plain copy
@@ -56,7 +56,6 @@ def search(
     ]
     deletes = [channel.delete_cost(ch) for ch in observed]
     keeps = [channel.keep.get(ch, 0.0) for ch in observed]
-    substitute, insert = channel.generic.substitute, channel.generic.insert
     heap: list[tuple[float, int, str, int]] = [(0.0, 0, "", 0)]
     best: dict[tuple[int, str], float] = {(0, ""): 0.0}
     parent: dict[tuple[int, str], tuple[tuple[int, str], Op]] = {}
@@ -110,18 +109,18 @@ def search(
             if used < generic and i + 1 < n and observed[i + 1] != ch:
                 swapped = observed[i + 1] + ch
                 push(
-                    cost + substitute,
+                    cost + GENERIC_SUBSTITUTE,
                     i + 2,
                     out + swapped,
                     used + 1,
                     state,
                     (observed[i : i + 2], swapped),
                 )
-            if used < generic and cost + substitute <= max_cost:
+            if used < generic and cost + GENERIC_SUBSTITUTE <= max_cost:
                 for letter in lexicon.next_letters(out):
                     if letter != ch and letter in LETTERS:
                         push(
-                            cost + substitute,
+                            cost + GENERIC_SUBSTITUTE,
                             i + 1,
                             out + letter,
                             used + 1,
@@ -129,11 +128,11 @@ def search(
                             (ch, letter),
                             checked=True,
                         )
-        if used < generic and out and cost + insert <= max_cost:
+        if used < generic and out and cost + GENERIC_INSERT <= max_cost:
             for letter in lexicon.next_letters(out):
                 if letter in LETTERS:
                     push(
-                        cost + insert,
+                        cost + GENERIC_INSERT,
                         i,
                         out + letter,
                         used + 1,

@@ -23,25 +23,13 @@ GENERIC_DELETE_OTHER = 2.5  # a speck read as punctuation inside a word
 LETTERS = "abcdefghijklmnopqrstuvwxyz'"
 
 
-@dataclass(frozen=True)
-class GenericCosts:
-    """What the edits no rule covers cost (a learned model sets them from its pairs)."""
-
-    substitute: float = GENERIC_SUBSTITUTE  # an arbitrary letter for another
-    insert: float = GENERIC_INSERT  # a letter of the page that the OCR lost
-    delete_letter: float = GENERIC_DELETE_LETTER  # a letter the OCR added
-    delete_other: float = GENERIC_DELETE_OTHER  # a speck read as punctuation
-
-
 @dataclass
 class Channel:
-    """Rewrite rules ``observed -> intended`` with costs, per-character keep costs and
-    the costs of arbitrary edits."""
+    """Rewrite rules ``observed -> intended`` with costs, and per-character keep costs."""
 
     rules: dict[str, list[tuple[str, float]]]
     keep: dict[str, float] = field(default_factory=dict)
     longest: int = 1
-    generic: GenericCosts = field(default_factory=GenericCosts)
 
     def rules_at(self, text: str, i: int):
         """Rules whose observed side starts at ``text[i]``: ``(length, intended, cost)``."""
@@ -54,7 +42,7 @@ class Channel:
 
     def delete_cost(self, ch: str) -> float:
         custom = [c for intended, c in self.rules.get(ch, ()) if intended == ""]
-        base = self.generic.delete_letter if ch.isalnum() else self.generic.delete_other
+        base = GENERIC_DELETE_LETTER if ch.isalnum() else GENERIC_DELETE_OTHER
         return min([base, *custom])
 
     def merged(self, other: Channel) -> Channel:
@@ -68,8 +56,7 @@ class Channel:
         rules: dict[str, list[tuple[str, float]]] = defaultdict(list)
         for (observed, intended), cost in sorted(costs.items()):
             rules[observed].append((intended, cost))
-        longest = max(self.longest, other.longest)
-        return Channel(dict(rules), dict(self.keep), longest, self.generic)
+        return Channel(dict(rules), dict(self.keep), max(self.longest, other.longest))
 
     def with_profile(
         self, learned: dict[tuple[str, str], float], keep_table: bool = True
@@ -90,7 +77,7 @@ class Channel:
                 mistaken[observed] += p
         keep = {ch: -math.log(max(1.0 - p, 0.05)) for ch, p in mistaken.items()}
         longest = max([self.longest, *(len(o) for o, _ in learned)])
-        return Channel(dict(rules), keep, longest, self.generic)
+        return Channel(dict(rules), keep, longest)
 
 
 def load_table(path: Path | None = None) -> Channel:

@@ -234,6 +234,7 @@ class Document:
         "n_words",
         "heavily_damaged",
         "unknown_cost",
+        "unknown_share",
         "name_like",
         "_cache",
         "_derived",
@@ -264,6 +265,7 @@ class Document:
         self.margin_chunks: set[int] = set()  # chunks that are margin junk
         self.heavily_damaged = False  # set by learn(): many unknown words
         self.unknown_cost = 0.0  # ... and what keeping one costs then
+        self.unknown_share = 0.0  # set by learn(): the share of words the lexicon does not know
         self.learned = learned is not None
         if learned is None:
             self.counts = self.count(self.chunks, TextCounts())
@@ -502,9 +504,7 @@ class Document:
             self.channel = self.base_channel.with_profile(profile) if profile else self.base_channel
             self.profile_channel = self.base_channel.with_profile(profile, keep_table=False)
             self._cache.clear()
-        plain = sum(n for w, n in words.items() if w.isalpha())
-        unknown = sum(n for w, n in words.items() if w.isalpha() and not self.lexicon.knows(w))
-        share = unknown / max(plain, 1)
+        share = self.unknown_share = self.share_unknown(words)
         if self.profile and share >= HEAVY_DAMAGE:
             self.heavily_damaged = True  # a systematic confusion, and words lost to it
             # the odds that an unknown word is damage rather than a real word: the share of
@@ -585,11 +585,15 @@ class Document:
             cursor = c.end
         return found
 
-    def document_state(self) -> features.DocumentState:
-        words = self.counts.words
+    def share_unknown(self, words: Counter[str]) -> float:
+        """Of the plain words counted in ``words``, the share the lexicon does not know."""
         plain = sum(n for w, n in words.items() if w.isalpha())
         unknown = sum(n for w, n in words.items() if w.isalpha() and not self.lexicon.knows(w))
-        return features.DocumentState(unknown / max(plain, 1), bool(self.profile), words)
+        return unknown / max(plain, 1)
+
+    def document_state(self) -> features.DocumentState:
+        """What the features need of the document (learned by :meth:`learn`)."""
+        return features.DocumentState(self.unknown_share, bool(self.profile), self.counts.words)
 
     def suggestion(self, found: CandidateChange, probability: float | None) -> Suggestion | None:
         """The suggestion a candidate change becomes (automatic or for review), or None.
@@ -857,11 +861,11 @@ class Document:
         denoised = fix_case_noise(chunk.core)
         if denoised != chunk.core and self.is_trusted(core):
             return Choice(chunk.core_start, chunk.core_end, denoised, "case", 5.0, 5.0)
-        keep = self.lm(previous, core, following, core) - self.keep_cost(core)
+        keep_lm = self.lm(previous, core, following, core)
+        keep = keep_lm - self.keep_cost(core)
         edge_junk = self.junk_edge_cost(chunk)
         keep -= self.confidence_penalty(chunk) + edge_junk
         scored: list[tuple[float, str, Reading, float, float]] = []
-        keep_lm = self.lm(previous, core, following, core)
         for reading in self.readings(chunk):
             covered = reading.end - reading.start - len(chunk.core)  # junk read as letters
             left = edge_junk - JUNK_KEEP_COST * covered  # junk a change would leave (€ommune)

@@ -38,6 +38,7 @@ from rapidfuzz.distance import Levenshtein
 
 from ocrfix import userdata
 from ocrfix.fsio import finish_pending, folder_lock, write_together
+from ocrfix.model.align import regions
 from ocrfix.review.decisions import ACCEPT, EDIT, REJECT, DecisionError, Row, load
 
 PRIOR = 4.0  # pseudo-count of "no confusion" against which accepted corrections are weighed
@@ -70,18 +71,8 @@ def substitutions(original: str, intended: str) -> list[tuple[str, str]]:
     a, b = original.lower(), intended.lower()
     if a == b or Levenshtein.normalized_similarity(a, b) < MIN_SIMILARITY:
         return []
-    blocks: list[tuple[str, str]] = []
-    run: list[int] | None = None  # [src_start, src_end, dest_start, dest_end]
-    for op in [*Levenshtein.opcodes(a, b), None]:
-        if op is not None and op.tag != "equal":
-            if run is None:
-                run = [op.src_start, op.src_end, op.dest_start, op.dest_end]
-            else:
-                run[1], run[3] = op.src_end, op.dest_end
-            continue
-        if run is not None:
-            blocks.extend(_repeated(a[run[0] : run[1]], b[run[2] : run[3]]))
-            run = None
+    # adjacent edits merged, as when a model is trained
+    blocks = [block for r in regions(a, b) for block in _repeated(r.observed, r.intended)]
     if len(blocks) > MAX_BLOCKS:
         return []
     return [
