@@ -36,7 +36,7 @@ import regex
 from rich.console import Console
 from rich.table import Table
 
-from ocrfix.correct import engine
+from ocrfix.correct import assemble, engine
 from ocrfix.evaluate import ideal_review
 from ocrfix.metrics import char_errors, normalize, word_errors
 from ocrfix.review.decisions import Row
@@ -156,7 +156,7 @@ def load_seconds() -> float:
     (lexicon cache warm)."""
     code = (
         "import time; t = time.perf_counter(); "
-        "from ocrfix.correct.engine import default_corrector; default_corrector(); "
+        "from ocrfix.correct.assemble import default_corrector; default_corrector(); "
         "print(time.perf_counter() - t)"
     )
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)  # warm
@@ -201,12 +201,12 @@ def main() -> None:
     if not DEV.is_dir() or not REALOCR.is_dir():
         sys.exit(f"{DEV} or {REALOCR} not found")
     load = load_seconds()
-    hand = engine.corrector_with(None)
+    hand = assemble.corrector_with(None)
     systems = {
         "nothing": lambda text: text,
         "plain SymSpell": symspell_system(),
         "ocrfix, hand-set (no model)": ocrfix_system(hand),
-        "ocrfix": ocrfix_system(engine.default_corrector()),
+        "ocrfix": ocrfix_system(assemble.default_corrector()),
     }
     data = {
         "realocr": pairs("", REALOCR),

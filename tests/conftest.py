@@ -24,17 +24,17 @@ PAGE_TEXT = (
 @pytest.fixture(autouse=True, scope="session")
 def private_user_data(tmp_path_factory):
     """Tests never read or write the user's learned data (subprocesses inherit this too)."""
-    from ocrfix.correct import engine
+    from ocrfix.correct import assemble
 
     previous = os.environ.get("OCRFIX_DATA")
     os.environ["OCRFIX_DATA"] = str(tmp_path_factory.mktemp("ocrfix-data"))
-    engine.corrector_for.cache_clear()
+    assemble.corrector_for.cache_clear()
     yield
     if previous is None:
         os.environ.pop("OCRFIX_DATA", None)
     else:
         os.environ["OCRFIX_DATA"] = previous
-    engine.corrector_for.cache_clear()
+    assemble.corrector_for.cache_clear()
 
 
 def require_shared() -> None:

@@ -13,7 +13,7 @@ import pytest
 
 from conftest import EVAL_DEV, SEEDS, require_shared
 from ocrfix import cli, correct
-from ocrfix.correct import engine, lexicon
+from ocrfix.correct import assemble, engine, lexicon
 from ocrfix.metrics import cer, word_errors
 from ocrfix.suggestion import apply
 
@@ -30,7 +30,7 @@ PROSE = (
 )
 
 
-HAND = engine.corrector_with(None)  # the rules alone, decided by the hand-set thresholds
+HAND = assemble.corrector_with(None)  # the rules alone, decided by the hand-set thresholds
 
 
 def clean(text: str) -> str:
@@ -93,9 +93,22 @@ def test_years_with_misread_digits_are_mended():
     )
 
 
+def test_sums_weights_and_numbers_with_a_letter_are_not_years():
+    raw = "He was fined 100l. and a 121b weight; Police-constable 166 L, of 157A, spoke.\n"
+    assert clean(raw) == raw
+
+
+def test_lines_of_a_statement_starting_with_i_keep_it_where_many_lines_do():
+    raw = (
+        "I went to the house.\nI saw the prisoner there.\nI remained until noon.\n"
+        "I took the knife from him.\nThe knife was sharp.\n"
+    )
+    assert clean(raw) == raw
+
+
 def test_document_profile_recovers_a_systematic_confusion():
     damaged = PROSE.replace("a", "o")
-    document = engine.Document(engine.default_corrector(), damaged, {})
+    document = engine.Document(assemble.default_corrector(), damaged, {})
     document.learn()
     assert ("o", "a") in document.profile
     repaired = clean(damaged)
@@ -104,7 +117,7 @@ def test_document_profile_recovers_a_systematic_confusion():
 
 def test_clean_prose_is_left_alone():
     assert clean(PROSE) == PROSE
-    assert engine.Document(engine.default_corrector(), PROSE, {}).suggestions() == []
+    assert engine.Document(assemble.default_corrector(), PROSE, {}).suggestions() == []
 
 
 def test_names_of_the_domain_lexicon_are_protected():
@@ -154,12 +167,12 @@ def test_rejected_suggestions_are_never_made_again(tmp_path, monkeypatch):
     assert clean(raw) == "The members met.\n"
     (tmp_path / "rejected.tsv").write_text("rrembers\tmembers\n")
     monkeypatch.setenv("OCRFIX_DATA", str(tmp_path))
-    engine.corrector_for.cache_clear()
+    assemble.corrector_for.cache_clear()
     try:
         assert all(s.original != "rrembers" for s in correct.suggest(raw))
     finally:
         monkeypatch.delenv("OCRFIX_DATA")
-        engine.corrector_for.cache_clear()
+        assemble.corrector_for.cache_clear()
 
 
 def test_lexicon_is_compiled_once_and_rebuilt_when_a_source_changes(tmp_path, monkeypatch):
@@ -210,7 +223,7 @@ def test_ordinary_conventions_of_clean_text_are_left_alone():
         "the 5th of May in the 1930s by McDonald.\n"
     )
     assert clean(raw) == raw
-    document = engine.Document(engine.default_corrector(), raw * 5, {})
+    document = engine.Document(assemble.default_corrector(), raw * 5, {})
     document.learn()
     assert document.profile == {}
 
@@ -282,7 +295,7 @@ def test_a_heavily_damaged_text_gets_words_two_edits_away():
 
 def test_a_clean_text_with_rare_words_is_not_heavily_damaged():
     raw = "Zorbatrix and Quillfen met the secretary of the party in the old town hall.\n"
-    document = engine.Document(engine.default_corrector(), raw * 3, {})
+    document = engine.Document(assemble.default_corrector(), raw * 3, {})
     document.learn()
     assert not document.heavily_damaged
     assert clean(raw) == raw

@@ -69,6 +69,7 @@ def test_figures_of_thresholds_on_a_candidate_table():
     from ocrfix.correct.features import NAMES
 
     x = np.zeros((6, len(NAMES)))
+    x[:, NAMES.index("rule:word")] = 1.0
     x[2, NAMES.index("hand verdict")] = 1.0
     table = decision.CandidateTable(
         x,
@@ -89,6 +90,32 @@ def test_figures_of_thresholds_on_a_candidate_table():
     assert sure.reduction == pytest.approx(0.6) and sure.false_alarms == 0
     chosen = decision.choose(decision.Decision(0.0, ()), table, decision.Targets(0.0, 100.0))
     assert chosen.auto > 0.4  # the 0.4 false alarm stays out
+
+
+def test_rules_the_model_has_not_seen_enough_go_by_the_hand_set_thresholds():
+    """A year the hand-set rules are sure of stays automatic however low the model puts
+    it, when the model does not decide years; a word change goes by the model."""
+    from ocrfix.correct import decide
+    from ocrfix.correct.choices import CandidateChange, Choice
+    from ocrfix.correct.features import NAMES
+
+    model = decision.Decision(0.0, (), auto=0.6, suggest=0.3, rules=frozenset({"word"}))
+    assert model.decides("word") and not model.decides("digits")
+    assert not model.decides("dehyphenate")  # never, whatever training saw
+    year = CandidateChange(Choice(0, 5, "1917", "digits", 5.0, 5.0), "I 917", np.zeros(1))
+    word = CandidateChange(Choice(0, 3, "the", "word", 5.0, 5.0), "tbe", np.zeros(1))
+    assert decide.suggestion(year, 0.01, model, (3.0, 1.0)).auto
+    assert decide.suggestion(word, 0.01, model, (3.0, 1.0)) is None
+    x = np.zeros((2, len(NAMES)))
+    x[:, NAMES.index("hand verdict")] = 1.0
+    x[0, NAMES.index("rule:digits")] = x[1, NAMES.index("rule:word")] = 1.0
+    table = decision.CandidateTable(
+        x, np.array([-4, -1]), np.array([False, False]), np.array(["a", "a"]),
+        errors={"a": 10}, words=100, truth_words=100,
+    )  # fmt: skip
+    p = np.array([0.01, 0.01])
+    assert decision.estimate(table, p, 0.6, 0.3, 1.0, model.rules).reduction == 0.4
+    assert decision.estimate(table, p, 0.6, 0.3, 1.0).reduction == 0.0  # all by the model
 
 
 def test_a_damaged_model_is_one_input_error(tmp_path):

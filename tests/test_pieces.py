@@ -9,7 +9,8 @@ import pytest
 
 from conftest import SEEDS, require_shared
 from ocrfix import correct
-from ocrfix.correct.engine import Document, TextCounts, default_corrector
+from ocrfix.correct.assemble import default_corrector
+from ocrfix.correct.engine import Document, TextCounts
 from ocrfix.correct.pieces import PieceSettings, piece_bounds
 from ocrfix.correct.tokens import split_chunks
 from ocrfix.suggestion import SuggestionList, apply, check_fits, shifted

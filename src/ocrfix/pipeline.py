@@ -36,7 +36,7 @@ from pathlib import Path
 
 from ocrfix import __version__, correct, identity, ingest, layout, ocr, preprocess, tesseract
 from ocrfix import page as page_stage
-from ocrfix.correct.engine import fingerprint as correction_fingerprint
+from ocrfix.correct.assemble import fingerprint as correction_fingerprint
 from ocrfix.errors import ExitCode, ExternalTimeout, InputError, OcrfixError, OutputError, reason_of
 from ocrfix.fsio import remove_leftovers, staged_folder, text_chunks, write_files, write_pieces
 from ocrfix.page import PageRead, read_page_image, read_plain

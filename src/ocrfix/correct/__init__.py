@@ -19,7 +19,7 @@ def suggest(
     ``lexicons`` are the user's extra word lists; ``model`` the folder of a correction
     model (by default the one ocrfix ships, see :mod:`ocrfix.model`).
     """
-    from ocrfix.correct.engine import corrector_for
+    from ocrfix.correct.assemble import corrector_for
 
     return corrector_for(tuple(lexicons), model).suggest(raw, confidences)
 
@@ -33,6 +33,6 @@ def suggest_pieces(
     """The suggestions of :func:`suggest`, one list per piece of the text, in text order
     (see :mod:`ocrfix.correct.pieces`): a long text is corrected without ever holding the
     corrector's working state for all of it."""
-    from ocrfix.correct.engine import corrector_for
+    from ocrfix.correct.assemble import corrector_for
 
     return corrector_for(tuple(lexicons), model).suggest_pieces(raw, confidences)

@@ -46,6 +46,8 @@ NAMES = (
     "replacement in document",
     "hand verdict",
     "gain over hand threshold",
+    "trigram gain",
+    "trigram knows replacement",
 )
 
 
@@ -87,10 +89,13 @@ def row(
     cost: float = math.nan,
     lm_gain: float = math.nan,
     hand: tuple[float, float] = (math.inf, math.inf),
+    trigram: tuple[float, bool] = (math.nan, False),
 ) -> np.ndarray:
     """The features of one candidate change, in the order of :data:`NAMES`; ``hand`` is
     the gain and margin the hand-set thresholds ask of it (see
-    :meth:`ocrfix.correct.engine.Document.thresholds`)."""
+    :meth:`ocrfix.correct.engine.Document.thresholds`), ``trigram`` the word trigram
+    model's gain for the change and whether it knows the replacement
+    (:func:`ocrfix.correct.ngram.gain`)."""
     letters = [ch for ch in original if not ch.isspace()]
     edits = Levenshtein.distance(original.lower(), replacement.lower())
     gain = max(-5.0, min(gain, 20.0))
@@ -122,5 +127,7 @@ def row(
             uses(state, replacement),
             float(gain >= hand[0] and margin >= hand[1]),
             gain - hand[0],
+            max(-20.0, min(trigram[0], 20.0)) / 5,
+            float(trigram[1]),
         ]
     )

@@ -24,9 +24,12 @@ INNER_BREAK = regex.compile(
 # ... and, in a damaged document, before a capital misread as a small letter
 # (increose.lndustriol, beosrs.lhere)
 LOST_SPACE = regex.compile(r"(?<=\p{L}{3})[.;:](?=[lij]\p{L}{2})")
-CASE_NOISE = regex.compile(r"(?<=\p{Ll}|^\p{Lu})[OQIHJ](?=\p{Ll})")  # not APIs
+# not APIs, McIntyre, MacIver
+CASE_NOISE = regex.compile(r"(?<=\p{Ll}|^\p{Lu})(?<!^Ma?c)[OQIHJ](?=\p{Ll})")
 ROMAN = regex.compile(r"[IVXLCDM]+")
 MARGIN_JUNK = frozenset({"I", "J", "|", "[", "]", "J'", "l", "!", "I'", "|'", "li", "t", "r"})
+NOT_A_YEAR = regex.compile(r"\d{3}\p{L}$|\d'\d")  # 200l (pounds), 18'1 (feet, inches)
+YEARS = range(1500, 2100)  # the years a misread year may be (printed matter)
 CLITICS = frozenset({"s", "t", "ll", "re", "ve", "d", "m"})
 DIGIT_LOOKALIKES = {
     "l": "1",
@@ -117,10 +120,15 @@ def match_case(model: str, word: str) -> str:
 
 
 def as_year(text: str) -> str | None:
-    """A year with some digits misread as look-alike letters, or None.
+    """A year of printed matter (``YEARS``) with some digits misread as look-alike
+    letters, or None. Not a number with a unit or a mark after it (``20lb``, ``100l``,
+    ``121b``) nor one with a capital other than ``I``, ``B`` or ``S`` (``157A``,
+    ``166L``, ``180O``).
 
     >>> as_year("t9t7"), as_year("r920"), as_year("l5"), as_year("1917"), as_year("1930s")
     ('1917', '1920', None, None, None)
+    >>> as_year("200l"), as_year("20lb"), as_year("18'1"), as_year("157A"), as_year("IB16")
+    (None, None, None, None, '1816')
     """
     n_digits = sum(c.isdigit() for c in text)
     if (
@@ -128,10 +136,13 @@ def as_year(text: str) -> str | None:
         or n_digits < 2
         or n_digits == 4
         or (not text[1:3].isdigit() and (text[-1] in "sS"))
+        or not (text[-1].isdigit() or text[-2].isdigit())  # 20lb, 12oz: a unit
+        or NOT_A_YEAR.search(text)  # 200l (pounds), 18'1 (feet and inches)
+        or any(c.isupper() and c not in "IBS" for c in text)
     ):
         return None
     digits = "".join(c if c.isdigit() else DIGIT_LOOKALIKES.get(c.lower(), "?") for c in text)
-    if "?" in digits or not 1000 <= int(digits) <= 2099:
+    if "?" in digits or int(digits) not in YEARS:
         return None
     return digits
 
@@ -139,7 +150,7 @@ def as_year(text: str) -> str | None:
 def fix_case_noise(core: str) -> str:
     """A capital the OCR put inside a lower-case word, lowered.
 
-    >>> [fix_case_noise(w) for w in ("dOctrine", "WOlfgang", "McCarthy", "APIs")]
-    ['doctrine', 'Wolfgang', 'McCarthy', 'APIs']
+    >>> [fix_case_noise(w) for w in ("dOctrine", "WOlfgang", "McIntyre", "APIs")]
+    ['doctrine', 'Wolfgang', 'McIntyre', 'APIs']
     """
     return CASE_NOISE.sub(lambda m: m.group().lower(), core)

@@ -11,7 +11,7 @@ in nats, the probability that the OCR printed ``observed`` where the page said
 ``intended``. A rule is only made when the pairs show it at least ``min_count`` times.
 Spaces inside a region (split and joined words) are left out: joins and splits are the
 corrector's own candidates. The hand-written ``lexicons/confusions.tsv`` stays beside the
-learned rules (see :func:`ocrfix.correct.engine.model_channel`).
+learned rules (see :func:`ocrfix.correct.assemble.model_channel`).
 """
 
 from __future__ import annotations

@@ -15,12 +15,12 @@ import dataclasses
 import functools
 import math
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
 
-from ocrfix.correct.features import NAMES
+from ocrfix.correct.features import NAMES, RULES
 from ocrfix.metrics import char_errors, effect, truth_offsets
 from ocrfix.model.align import Pair
 from ocrfix.model.store import Model
@@ -62,6 +62,12 @@ def tree_from_dict(data: dict) -> Tree:
     )
 
 
+# Words rejoined over a line-end hyphen go by the hand-set thresholds: how the training
+# pairs' truths write such a hyphen is their transcribers' convention (Overproof keeps it
+# as ``¬``), not evidence of the page.
+HAND_RULES = frozenset({"dehyphenate"})
+
+
 @dataclass(frozen=True)
 class Decision:
     """Gradient-boosted trees over :data:`~ocrfix.correct.features.NAMES` (log-odds:
@@ -72,6 +78,12 @@ class Decision:
     auto: float = 0.5  # a change at least this probable is applied
     suggest: float = 0.2  # ... one at least this probable is offered for review
     sure: float = 1.0  # ... and one the hand-set rules are sure of, at least this probable
+    rules: frozenset[str] = frozenset(RULES)  # the rules it decides (seen often enough)
+
+    def decides(self, rule: str) -> bool:
+        """Whether the model decides changes of ``rule``: the rule is not one left to the
+        hand-set thresholds, and training saw enough right changes of it."""
+        return rule in self.rules and rule not in HAND_RULES
 
     @functools.cached_property
     def forest(self) -> Tree:
@@ -116,6 +128,7 @@ class Decision:
             "auto": self.auto,
             "suggest": self.suggest,
             "sure": self.sure,
+            "rules": sorted(self.rules),
             "trees": [t.as_dict() for t in self.trees],
         }
 
@@ -126,7 +139,10 @@ def from_dict(data: dict) -> Decision | None:
     if not data or tuple(data.get("features", ())) != NAMES:
         return None
     trees = tuple(tree_from_dict(t) for t in data["trees"])
-    return Decision(data["base"], trees, data["auto"], data["suggest"], data.get("sure", 1.0))
+    rules = frozenset(data.get("rules", RULES))
+    return Decision(
+        data["base"], trees, data["auto"], data["suggest"], data.get("sure", 1.0), rules
+    )
 
 
 @dataclass
@@ -153,6 +169,15 @@ class CandidateTable:
     def hand_sure(self) -> np.ndarray:
         """The candidates the hand-set thresholds would apply."""
         return self.x[:, NAMES.index("hand verdict")] == 1.0
+
+    def of_rules(self, rules: Iterable[str]) -> np.ndarray:
+        """The candidates of any of ``rules``."""
+        columns = [NAMES.index(f"rule:{r}") for r in rules]
+        return (self.x[:, columns] == 1.0).any(axis=1)
+
+    def support(self) -> dict[str, int]:
+        """The right changes among the candidates, per rule."""
+        return {r: int((self.of_rules([r]) & self.right).sum()) for r in RULES}
 
 
 def source_of(name: str) -> str:
@@ -223,7 +248,7 @@ _WORKER: dict = {}
 
 
 def _start_worker(model: Model) -> None:
-    from ocrfix.correct.engine import corrector_with
+    from ocrfix.correct.assemble import corrector_with
 
     _WORKER["corrector"] = corrector_with(model, decision=False)
 
@@ -299,16 +324,29 @@ class Estimate:
         )
 
 
-def applied(table: CandidateTable, p: np.ndarray, auto: float, sure: float) -> np.ndarray:
-    return (p >= auto) | (table.hand_sure & (p >= sure))
+def applied(
+    table: CandidateTable, p: np.ndarray, auto: float, sure: float, decided: np.ndarray
+) -> np.ndarray:
+    """The candidates made automatic: by the model where it decides (``decided``), by the
+    hand-set thresholds elsewhere."""
+    by_model = (p >= auto) | (table.hand_sure & (p >= sure))
+    return np.where(decided, by_model, table.hand_sure)
 
 
 def estimate(
-    table: CandidateTable, p: np.ndarray, auto: float, suggest: float, sure: float = 1.0
+    table: CandidateTable,
+    p: np.ndarray,
+    auto: float,
+    suggest: float,
+    sure: float = 1.0,
+    rules: Iterable[str] = RULES,
 ) -> Estimate:
+    """The figures of the thresholds on ``table``, the model deciding ``rules`` (see
+    :meth:`Decision.decides`) and the hand-set thresholds the rest."""
     ocr = ~table.in_truth
-    done = applied(table, p, auto, sure)
-    offered = (p >= suggest) & ~done
+    decided = table.of_rules(set(rules) - HAND_RULES)
+    done = applied(table, p, auto, sure, decided)
+    offered = np.where(decided, p >= suggest, True) & ~done
     gain = -table.effect[done & ocr].sum()
     helpful = offered & ocr & (table.effect < 0)
     total = max(sum(table.errors.values()), 1)
@@ -331,30 +369,43 @@ def estimate(
 def choose(decision: Decision, table: CandidateTable, targets: Targets = Targets()) -> Decision:
     """The decision with thresholds chosen on ``table``: the automatic ones (for every
     change, and for those the hand-set rules are sure of) give the largest mean reduction
-    over the sources within the false-alarm target; the suggestion one the most reduction
-    after an ideal review within the review-load target."""
+    over the sources within the false-alarm target (or, if none meets it, with the fewest
+    false alarms); the suggestion one the most reduction after an ideal review within the
+    review-load target."""
     p = decision.probabilities(table.x)
     grid = [round(0.05 * k, 2) for k in range(0, 21)]
     pairs = [(a, s) for a in grid[1:] for s in grid if s <= a]
+    found = [estimate(table, p, a, a, s, decision.rules) for a, s in pairs]
     fits = [
         (e.source_reduction, e.auto, e.sure)
-        for e in (estimate(table, p, a, a, s) for a, s in pairs)
+        for e in found
         if e.false_alarms <= targets.false_alarms
     ]
-    _, auto, sure = max(fits or [(0.0, 1.0, 1.0)])
+    if not fits:  # the target is out of reach: the fewest false alarms, then the most gain
+        fewest = min(e.false_alarms for e in found)
+        fits = [(e.source_reduction, e.auto, e.sure) for e in found if e.false_alarms == fewest]
+    _, auto, sure = max(fits)
     lower = [s for s in grid[1:] if s <= auto]
     loads = [
         (e.ideal_reduction, e.suggest)
-        for e in (estimate(table, p, auto, s, sure) for s in lower)
+        for e in (estimate(table, p, auto, s, sure, decision.rules) for s in lower)
         if e.review_load <= targets.review_load
     ]
     _, suggest = max(loads or [(0.0, auto)])
     return dataclasses.replace(decision, auto=auto, suggest=suggest, sure=sure)
 
 
-def fit(pairs: list[Pair], model: Model, progress: Callable[[str], None]) -> Decision:
-    """The decision model for ``model``'s channel, fitted on ``pairs``."""
+def fit(
+    pairs: list[Pair], model: Model, progress: Callable[[str], None], min_support: int = 50
+) -> Decision:
+    """The decision model for ``model``'s channel, fitted on ``pairs``; it decides the
+    rules of which the pairs have at least ``min_support`` right changes (the rest go by
+    the hand-set thresholds)."""
     table = candidate_table(pairs, model, progress)
     found = boosted(table.x, table.right.astype(int))
     progress(f"decision: fitted on {len(table.x)} candidates, {int(table.right.sum())} right")
-    return found
+    support = table.support()
+    rules = frozenset(r for r, n in support.items() if n >= min_support) - HAND_RULES
+    seen = ", ".join(f"{r} {n}" for r, n in support.items())
+    progress(f"decision: right changes per rule: {seen}; decides {', '.join(sorted(rules))}")
+    return dataclasses.replace(found, rules=rules)

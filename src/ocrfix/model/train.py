@@ -29,6 +29,7 @@ class TrainSettings:
     channel_weight: float = 0.7  # the scale of the learned costs against the language model
     candidate_gain: float = -1.0  # candidates are proposed down to this gain over keeping
     targets: decision.Targets = field(default_factory=decision.Targets)
+    min_support: int = 50  # right changes of a rule in the pairs before the model decides it
 
 
 def channel_model(pairs: list[Pair], settings: TrainSettings, sources: list[str]) -> Model:
@@ -69,12 +70,14 @@ def train(
     model = channel_model(pairs, settings, sources)
     progress(f"channel: {len(model.rules)} rules")
     if settings.fit_decision:
-        chosen = decision.fit(pairs, model, progress)
+        chosen = decision.fit(pairs, model, progress, settings.min_support)
         if held_out:
             table = decision.candidate_table(pairs_under(list(held_out)), model, progress)
             chosen = decision.choose(chosen, table, settings.targets)
             p = chosen.probabilities(table.x)
-            figures = decision.estimate(table, p, chosen.auto, chosen.suggest, chosen.sure)
+            figures = decision.estimate(
+                table, p, chosen.auto, chosen.suggest, chosen.sure, chosen.rules
+            )
             progress(f"thresholds: {figures}")
         model.decision = chosen.as_dict()
     return model
