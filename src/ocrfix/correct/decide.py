@@ -14,7 +14,7 @@ import math
 from collections.abc import Iterable, Iterator
 
 from ocrfix.correct.choices import CandidateChange, Choice
-from ocrfix.model.decision import Decision
+from ocrfix.model.decision import Decision, automatic
 from ocrfix.suggestion import Suggestion
 
 
@@ -53,7 +53,7 @@ def suggestion(
     sure = c.gain >= threshold and c.margin >= margin
     if decision is not None and probability is not None and decision.decides(c.rule):
         score = probability
-        auto = score >= decision.auto or (sure and score >= decision.sure)
+        auto = bool(automatic(score, sure, decision.auto, decision.sure))
         if score < decision.suggest and not auto:
             return None
     else:

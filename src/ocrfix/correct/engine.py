@@ -378,13 +378,18 @@ class Document(JoinRules):
             end = chunk.end
             while end < len(self.raw) and self.raw[end] in " \t" and not chunk.line_end:
                 end += 1
-            if chunk.text == "I" and nxt and not chunk.line_end and self.is_pronoun(chunk, i, end):
+            if (
+                chunk.text == "I"
+                and nxt
+                and not chunk.line_end
+                and self.is_pronoun(chunk, nxt, end)
+            ):
                 continue  # "I remained there": a real pronoun
             gain = self.settings.margin_junk_gain
             choices.append(Choice(chunk.start, end, "", "margin-junk", gain, gain))
         return choices
 
-    def is_pronoun(self, chunk: Chunk, index: int, end: int) -> bool:
+    def is_pronoun(self, chunk: Chunk, nxt: Chunk, end: int) -> bool:
         """Whether an ``I`` at a line start may be the pronoun: the word trigram model does
         not find the line likelier without it by ``settings.pronoun_fit``, or, where it
         starts a sentence before a known lower-case word (``I then said``), by
@@ -393,9 +398,10 @@ class Document(JoinRules):
         dropped, _ = ngram.gain(self.trigram, raw, chunk.start, end, "", settings)
         if dropped < settings.pronoun_fit:
             return True
-        before = raw[: chunk.start].rstrip()
-        nxt = self.chunks[index + 1]
-        starts = not before or before[-1] in '.!?"”:'
+        last = chunk.start  # the end of the text before it, without the line break
+        while last and raw[last - 1].isspace():
+            last -= 1
+        starts = not last or raw[last - 1] in '.!?"”:'
         known = nxt.core[:1].islower() and self.lexicon.knows(nxt.lower)
         return starts and known and dropped < settings.pronoun_doubt
 

@@ -324,12 +324,19 @@ class Estimate:
         )
 
 
+def automatic(p, hand_sure, auto: float, sure: float):
+    """Whether a change the model decides is automatic (numbers or arrays alike): its
+    probability ``p`` is at ``auto`` or up, or at ``sure`` or up where the hand-set
+    thresholds would apply it (``hand_sure``)."""
+    return (p >= auto) | (hand_sure & (p >= sure))
+
+
 def applied(
     table: CandidateTable, p: np.ndarray, auto: float, sure: float, decided: np.ndarray
 ) -> np.ndarray:
     """The candidates made automatic: by the model where it decides (``decided``), by the
     hand-set thresholds elsewhere."""
-    by_model = (p >= auto) | (table.hand_sure & (p >= sure))
+    by_model = automatic(p, table.hand_sure, auto, sure)
     return np.where(decided, by_model, table.hand_sure)
 
 
@@ -376,15 +383,11 @@ def choose(decision: Decision, table: CandidateTable, targets: Targets = Targets
     grid = [round(0.05 * k, 2) for k in range(0, 21)]
     pairs = [(a, s) for a in grid[1:] for s in grid if s <= a]
     found = [estimate(table, p, a, a, s, decision.rules) for a, s in pairs]
-    fits = [
-        (e.source_reduction, e.auto, e.sure)
-        for e in found
-        if e.false_alarms <= targets.false_alarms
-    ]
-    if not fits:  # the target is out of reach: the fewest false alarms, then the most gain
-        fewest = min(e.false_alarms for e in found)
-        fits = [(e.source_reduction, e.auto, e.sure) for e in found if e.false_alarms == fewest]
-    _, auto, sure = max(fits)
+    # the target, or where it is out of reach the fewest false alarms
+    limit = max(targets.false_alarms, min(e.false_alarms for e in found))
+    _, auto, sure = max(
+        (e.source_reduction, e.auto, e.sure) for e in found if e.false_alarms <= limit
+    )
     lower = [s for s in grid[1:] if s <= auto]
     loads = [
         (e.ideal_reduction, e.suggest)
