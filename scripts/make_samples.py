@@ -3,7 +3,8 @@
     python scripts/make_samples.py [--out raw_scans]
 
 Writes a clean page image, a damaged one (typewriter face, skew, shadow, speckles, low
-resolution, JPEG), a two-page TIFF, a two-page PDF and a text file with typical OCR damage.
+resolution, JPEG), one of worn type whose OCR leaves changes for a person, a two-page
+TIFF, a two-page PDF and a text file with typical OCR damage.
 The same texts are the ground truth of the pages (see SAMPLE_TEXTS).
 """
 
@@ -39,6 +40,28 @@ had worn away along the creases.
 The volunteers photographed each sheet under the reading lamp, which left one corner \
 darker than the rest. We ask members to check the typed transcripts against the \
 photographs before the next general meeting in March."""
+
+# A talk's notes on worn type, with names and rare words: its OCR leaves several changes
+# for a person (the first thing `ocrfix review` shows after `make demo`).
+WORN_PAGE = """\
+The Toad Lane store: notes for a talk
+
+In December 1844 twenty-eight weavers and artisans opened a small shop \
+in Toad Lane, Rochdale, with a stock of flour, butter, sugar and oatmeal. \
+Their rules were printed by a local stationer and sold for a penny: one \
+member, one vote; goods sold at market prices; the surplus divided among \
+the members in proportion to their purchases.
+
+George Jacob Holyoake, who wrote the first history of the Pioneers, \
+thought the dividend mattered less than the reading room above the shop, \
+where newspapers, almanacs and Chartist pamphlets were kept for anyone \
+who could not afford them. Within twenty years the society had branches \
+in most of the surrounding townships, a wholesale depot in Manchester and \
+a library of several thousand volumes.
+
+Questions for the discussion: why did earlier Owenite experiments at \
+Orbiston and Queenwood fail where the Rochdale shop succeeded, and what \
+would the Pioneers make of the supermarkets that now bear their name?"""
 
 TIFF_PAGES = (
     """\
@@ -105,6 +128,12 @@ def make_samples(out: Path) -> list[Path]:
     pixels = synth.rescale(synth.speckle(pixels, 0.01, seed=7), 0.5)
     path = out / "committee_report_damaged.jpg"
     path.write_bytes(synth.jpeg_bytes(pixels, quality=55))
+    written.append(path)
+
+    pixels = synth.worn(synth.to_array(synth.render_page(WORN_PAGE, "mono")), 0.035, seed=11)
+    pixels = synth.rescale(synth.shade(synth.rotate(pixels, 1.0), 0.3), 0.6)
+    path = out / "toad_lane_talk_worn.jpg"
+    path.write_bytes(synth.jpeg_bytes(pixels, quality=60))
     written.append(path)
 
     path = out / "catalogue_guide.tif"

@@ -18,6 +18,7 @@ from ocrfix import cli, synth
 from ocrfix.fsio import staged_folder, write_folder, write_pieces
 from ocrfix.metrics import cer
 from ocrfix.pipeline import Settings, process_batch, process_document
+from ocrfix.review import decisions
 from ocrfix.review.table import spreadsheet_value
 
 
@@ -172,6 +173,14 @@ def test_bundled_samples_all_process(tmp_path, capsys):
     assert "committee" in damaged
     report = (tmp_path / "report.html").read_text("utf-8")
     assert 'href="circle_notes/clean.txt"' in report
+    # the worn page leaves several changes for a person, each on a word of the scan
+    worn = tmp_path / "toad_lane_talk_worn"
+    rows = decisions.read_table(worn / "suggestions.csv").rows
+    review = [r for r in rows if not r.auto]
+    assert len(review) >= 3
+    with (worn / "words.tsv").open(encoding="utf-8", newline="") as fh:
+        boxes = [(int(w["start"]), int(w["end"])) for w in csv.DictReader(fh, delimiter="\t")]
+    assert all(any(a <= r.start < b for a, b in boxes) for r in review)
 
 
 def test_help_explains_the_outputs(capsys):

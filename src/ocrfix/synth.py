@@ -282,3 +282,16 @@ def dust(page: np.ndarray, count: int, seed: int, max_radius: int = 3) -> np.nda
     ):
         cv2.circle(out, (int(x), int(y)), int(r), int(rng.integers(0, 80)), -1)
     return out
+
+
+def worn(page: np.ndarray, share: float, seed: int, max_radius: int = 2) -> np.ndarray:
+    """Worn type: white nicks in a share ``share`` of the ink pixels, round and up to
+    ``max_radius`` pixels across, so that letters lose strokes (``h`` reads ``n``, ``o``
+    reads ``c``) as on a cheaply printed, much-handled page."""
+    rng = np.random.default_rng(seed)
+    ink = np.argwhere(page < 128)
+    picked = ink[rng.random(len(ink)) < share]
+    out = page.copy()
+    for (y, x), r in zip(picked, rng.integers(1, max_radius + 1, len(picked)), strict=True):
+        cv2.circle(out, (int(x), int(y)), int(r), 255, -1)
+    return out
