@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup system-deps demo test lint bench samples model clean
+.PHONY: setup system-deps demo test lint bench samples model score clean
 
 setup: system-deps $(STAMP)
 
@@ -35,6 +35,10 @@ bench: setup
 # models/default, learned from ../shared/eval/realocr/train, thresholds chosen on dev/
 model: setup
 	$(BIN)/python scripts/train_model.py
+
+# where correction stands on the dev pairs, scored as ../shared/tools/score.py judges it
+score: setup
+	scripts/dev_score.sh
 
 samples: setup
 	$(BIN)/python scripts/make_samples.py --out raw_scans
