@@ -31,6 +31,7 @@ bench: setup
 	$(BIN)/python bench/scans.py
 	$(BIN)/python bench/review.py
 	$(BIN)/python bench/archive.py
+	$(BIN)/python bench/review_load.py
 
 # models/default, learned from ../shared/eval/realocr/train, thresholds chosen on dev/
 model: setup

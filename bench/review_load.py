@@ -1,6 +1,9 @@
 """What a reviewer must look at on the damaged seeds, and how much of it is worth a look.
 
-    .venv/bin/python bench/review_load.py [--floors 0.25,0.3,...] [--json]
+    .venv/bin/python bench/review_load.py [--floors 0.25,0.3,...] [--json] [--ocrfix-src DIR]
+
+``--ocrfix-src`` runs another checkout's ocrfix (its ``src/``) on the seeds, e.g. the
+commit an issue was filed against, to count what its reviewer faced.
 
 Runs ``ocrfix run`` on seeds ``004_…`` and ``000_…`` (``../shared/seeds``) and counts, per
 seed:
@@ -11,13 +14,16 @@ seed:
   ``../shared/eval/dev`` (``seg_A_*`` from 004, ``seg_B_*`` from 000), how many are right:
   the replacement or one of its alternatives brings the text nearer the truth.
 For each probability floor under which an item is not shown, the same counts: what the
-floor removes, and how many right suggestions it loses.
+floor removes, and how many right suggestions it loses. With ``--realocr``, the same share
+of right items by floor over the corrector's suggestions on ``realocr/dev`` (109 newspaper
+articles never trained on), judged against their truths.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -46,11 +52,13 @@ class Item:
     first: bool | None  # the replacement itself is right
 
 
-def run_seeds(out: Path) -> dict[str, Path]:
-    """``ocrfix run`` on the two damaged seeds; their output folders by seed number."""
+def run_seeds(out: Path, src: Path | None = None) -> dict[str, Path]:
+    """``ocrfix run`` (of the checkout ``src``, if given) on the two damaged seeds; their
+    output folders by seed number."""
     inputs = {k: next((SHARED / "seeds").glob(f"{k}_*.txt")) for k in SEEDS}
     cmd = [sys.executable, "-m", "ocrfix.cli", "run", *map(str, inputs.values())]
-    subprocess.run([*cmd, "--out", str(out), "-q"], check=True)
+    env = {**os.environ, "PYTHONPATH": str(src)} if src else None
+    subprocess.run([*cmd, "--out", str(out), "-q"], check=True, env=env)
     return {k: out / p.stem for k, p in inputs.items()}
 
 
@@ -86,6 +94,23 @@ def items_of(folder: Path, prefix: str) -> tuple[list[Row], list[Item]]:
     return rows, [judged(r, cuts) for r in review]
 
 
+def realocr_items() -> list[Item]:
+    """The corrector's review items on each ``realocr/dev`` OCR text, judged by its truth."""
+    from ocrfix.correct.assemble import default_corrector
+
+    corrector, found = default_corrector(), []
+    for ocr_path in sorted((SHARED / "eval" / "realocr" / "dev").glob("*.ocr.txt")):
+        ocr = ocr_path.read_text("utf-8")
+        truth = ocr_path.with_name(ocr_path.name.replace(".ocr.", ".gt.")).read_text("utf-8")
+        cuts = [(0, ocr, truth, truth_offsets(ocr, truth))]
+        for k, s in enumerate(corrector.suggest(ocr)):
+            if not s.auto:
+                row = Row(k, 0, 0, s.start, s.end, s.original, s.replacement, s.rule, s.score,
+                          s.auto, alternatives=s.alternatives)  # fmt: skip
+                found.append(judged(row, cuts))
+    return found
+
+
 def counts(rows: list[Row], items: list[Item], floor: float) -> dict:
     """The cards and the judged items once items under ``floor`` are not shown."""
     hidden = {i.row.id for i in items if i.row.score < floor}
@@ -111,14 +136,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--floors", default=",".join(map(str, FLOORS)))
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--realocr", action="store_true", help="also judge realocr/dev items")
+    parser.add_argument("--ocrfix-src", type=Path, help="the src/ of another ocrfix checkout")
     args = parser.parse_args()
     floors = [float(f) for f in args.floors.split(",")]
     with tempfile.TemporaryDirectory() as tmp:
-        folders = run_seeds(Path(tmp))
+        folders = run_seeds(Path(tmp), args.ocrfix_src)
         report = {}
         for seed, folder in folders.items():
             rows, items = items_of(folder, SEEDS[seed])
             report[seed] = [counts(rows, items, f) for f in floors]
+    if args.realocr:
+        items = realocr_items()
+        report["realocr/dev"] = [counts([i.row for i in items], items, f) for f in floors]
     if args.json:
         print(json.dumps(report, indent=2))
         return
@@ -130,7 +160,8 @@ def main() -> None:
         for c in lines:
             table.add_row(
                 seed, f"{c['floor']:.2f}", str(c["cards_before"]), str(c["cards"]),
-                str(c["need"]), str(c["judged"]), str(c["right"]), f"{c['share_right']:.0%}", str(c["first_right"]),
+                str(c["need"]), str(c["judged"]), str(c["right"]), f"{c['share_right']:.0%}",
+                str(c["first_right"]),
             )  # fmt: skip
     Console().print(table)
 
