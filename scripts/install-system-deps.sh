@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Install what ocrfix needs from the system's packages: Tesseract with English data, and
-# Chromium, the browser the review app's tests drive (through Playwright, never its own).
+# Install what ocrfix needs from the system's packages: Tesseract with English data,
+# Chromium, the browser the review app's tests drive (through Playwright, never its own),
+# and poppler-utils, whose pdftotext the tests read final.pdf's text layer with.
 # Called by `make setup`; does nothing when everything is already there.
 set -euo pipefail
 
@@ -13,6 +14,9 @@ fi
 if [ ! -x /usr/bin/chromium ]; then
   missing+=(chromium)
 fi
+if ! command -v pdftotext >/dev/null 2>&1; then
+  missing+=(poppler-utils)
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then
@@ -21,9 +25,9 @@ if ! command -v apt-get >/dev/null 2>&1; then
     exit 0
   fi
   echo "ocrfix needs ${missing[*]} (Tesseract 4 or 5 with English data; Chromium at" >&2
-  echo "/usr/bin/chromium for the tests), and this system has no apt-get." >&2
-  echo "Install it with your package manager (e.g. 'brew install tesseract' or" >&2
-  echo "'dnf install tesseract tesseract-langpack-eng'), then run make again." >&2
+  echo "/usr/bin/chromium and poppler's pdftotext for the tests), and this system has no" >&2
+  echo "apt-get. Install it with your package manager (e.g. 'brew install tesseract poppler'" >&2
+  echo "or 'dnf install tesseract tesseract-langpack-eng poppler-utils'), then run make again." >&2
   exit 1
 fi
 sudo=""

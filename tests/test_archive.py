@@ -192,6 +192,7 @@ def test_reviewed_document_is_exported_with_front_matter_and_text(demo):
         "auto": counts["auto"],
         "accepted": counts["accept"],
         "rejected": counts["reject"],
+        "kept": counts["keep"],
         "edited": counts["edit"],
         "undecided": 0,
     }

@@ -75,13 +75,17 @@ def rows(folder: Path) -> dict[str, dict]:
         ("edit:the", ("edit", "the")),
         ("Edit: two words ", ("edit", " two words ")),
         ("edit:", ("edit", "")),
+        ("keep", ("keep", "")),
+        (" Keep ", ("keep", "")),
     ],
 )
 def test_decision_cells_are_parsed(cell, parsed):
     assert decisions.parse_decision(cell) == parsed
 
 
-@pytest.mark.parametrize("cell", ["yes", "x", "accepted", "edit", "rejct", "edit:a\x00b"])
+@pytest.mark.parametrize(
+    "cell", ["yes", "x", "accepted", "edit", "rejct", "edit:a\x00b", "kept", "keep:x"]
+)
 def test_malformed_decision_cells_are_refused(cell):
     with pytest.raises(ValueError):
         decisions.parse_decision(cell)
@@ -97,6 +101,15 @@ def test_final_text_applies_accepted_edited_and_auto_not_rejected(tmp_path):
     assert final == "The cornrnittee meets each month.\nMEMBERS borrow a parnphlet.\n"
     assert done.counts == {"reject": 1, "auto": 1, "accept": 1, "edit": 1, "undecided": 1}
     assert (doc / "raw.txt").read_text("utf-8") == RAW  # never touched
+
+
+def test_keep_leaves_the_word_as_printed_and_is_counted(tmp_path):
+    doc = make_doc(tmp_path / "doc")
+    set_cells(doc, {1: "keep", 2: "reject", 3: "accept"})  # 1, 2 applied in clean.txt
+    done = decisions.apply_document(doc)
+    final = (doc / "final.txt").read_text("utf-8")
+    assert final == "The cornrnittee rneets each month.\nMembers borrow a parnphlet.\n"
+    assert done.counts == {"keep": 1, "reject": 1, "accept": 1, "auto": 1, "undecided": 1}
 
 
 def test_without_decisions_final_text_is_clean_text(tmp_path):
@@ -240,12 +253,13 @@ def test_running_a_reviewed_document_again_keeps_its_decisions(tmp_path):
     out = tmp_path / "out"
     process_batch([tmp_path / "in"], out, jobs=1)
     doc = out / "notes"
-    first = decisions.read_table(doc / "suggestions.csv").rows[0]
-    set_cells(doc, {first.id: "edit:Committee"})
+    first, second = decisions.read_table(doc / "suggestions.csv").rows[:2]
+    set_cells(doc, {first.id: "edit:Committee", second.id: "keep"})
     process_batch([tmp_path / "in"], out, jobs=1, force=True)
     again = decisions.read_table(doc / "suggestions.csv").rows
     assert [r.cell for r in again if r.original == first.original] == ["edit:Committee"]
-    assert sum(bool(r.cell) for r in again) == 1
+    assert [r.cell for r in again if r.original == second.original] == ["keep"]
+    assert sum(bool(r.cell) for r in again) == 2
 
 
 # ---------------------------------------------------------------- learning
@@ -278,7 +292,7 @@ def test_learn_writes_protected_words_confusions_and_rejected_pairs(tmp_path):
     set_cells(
         doc,
         {
-            1: "reject",
+            1: "keep",
             2: "accept",
             3: "edit:Marxism",
             4: "reject",
@@ -291,7 +305,7 @@ def test_learn_writes_protected_words_confusions_and_rejected_pairs(tmp_path):
     result = learn.learn([doc], data)
     assert not result.errors and result.documents == 1
     protected = (data / "protected.txt").read_text().splitlines()
-    assert [line for line in protected if not line.startswith("#")] == ["Stolin\t1"]
+    assert [line for line in protected if not line.startswith("#")] == ["Stolin\t1"]  # kept
     confusions = [
         line.split("\t")
         for line in (data / "confusions.tsv").read_text().splitlines()
@@ -306,6 +320,28 @@ def test_learn_writes_protected_words_confusions_and_rejected_pairs(tmp_path):
         ("-\nlogue", "logue"),
         ("rnany", "rnany!"),
         ("\t", " "),
+    }
+
+
+def test_reject_only_refuses_the_pair_and_keep_also_protects_the_word(tmp_path):
+    raw = "Stolin met Morxism and tii\n"
+    suggestions = [
+        sug(raw, "Stolin", "Stalin"),
+        sug(raw, "Morxism", "Marxism"),
+        sug(raw, "tii", "tie", auto=False),
+    ]
+    doc = make_doc(tmp_path / "out" / "doc", raw, suggestions)
+    set_cells(doc, {1: "reject", 2: "keep", 3: "keep"})
+    data = tmp_path / "data"
+    result = learn.learn([doc], data)
+    assert (result.rejected, result.kept) == (3, 2)
+    protected = (data / "protected.txt").read_text().splitlines()
+    # "not this change" leaves Stolin open to another repair; "correct as printed" does not
+    assert [line for line in protected if not line.startswith("#")] == ["Morxism\t1", "tii\t1"]
+    assert userdata.read_rejected(data / "rejected.tsv") == {
+        ("Stolin", "Stalin"),
+        ("Morxism", "Marxism"),
+        ("tii", "tie"),
     }
 
 
@@ -626,11 +662,143 @@ def test_accept_all_accepts_the_same_change_and_keeps_other_decisions(tmp_path):
     assert status == 200
     answer = json.loads(payload)
     assert answer["changed"] == {"1": "accept", "2": "accept", "4": "accept"}
-    assert answer["decided"] == answer["total"] == 4
+    assert answer["previous"] == {"1": "", "2": "", "4": ""}  # for an undo
+    assert answer["decided"] == answer["total"] == answer["need"] == 4
+    assert answer["ready"] and answer["left"] == 0
     assert [r["decision"] for r in rows(root / "doc").values()] == ["accept"] * 2 + [
         "reject",
         "accept",
     ]
+
+
+LETTER_A = "tbe cat and tbe dog  \nrnay come.\n"
+LETTER_B = "Of tbe letters sent\n"
+
+
+def letters(root: Path) -> Path:
+    """Two documents sharing a change (tbe -> the, three times), with a layout change and an
+    automatic one."""
+    make_doc(
+        root / "a",
+        LETTER_A,
+        [
+            Suggestion(0, 3, "tbe", "the", "word", 0.5, False),
+            Suggestion(12, 15, "tbe", "the", "word", 0.5, False),
+            Suggestion(19, 21, "  ", "", "trailing-space", 1.0, True),
+            sug(LETTER_A, "rnay", "may"),
+        ],
+    )
+    make_doc(root / "b", LETTER_B, [sug(LETTER_B, "tbe", "the", auto=False)])
+    return root
+
+
+def test_docs_count_what_needs_a_person_per_document_and_over_the_batch(tmp_path):
+    root = letters(tmp_path / "c")
+    set_cells(root / "a", {1: "accept"})
+    with serving(root) as srv:
+        status, data = get_json(srv, "/api/docs")
+    assert status == 200
+    docs = {d["doc"]: d for d in data["docs"]}
+    assert docs["a"]["summary"] == "1 of 2 need a decision"
+    assert (docs["a"]["layout"], docs["a"]["cards"], docs["a"]["total"]) == (1, 3, 4)
+    assert docs["b"]["left"] == 1 and not docs["b"]["ready"]
+    assert data["batch"]["summary"] == "2 of 3 need a decision"
+
+
+def test_series_groups_the_same_change_over_every_document(tmp_path):
+    root = letters(tmp_path / "c")
+    set_cells(root / "b", {1: "reject"})
+    with serving(root) as srv:
+        status, data = get_json(srv, "/api/series")
+        assert get_json(srv, "/api/series?min=1")[1]["series"][1]["original"] == "rnay"
+        assert get_json(srv, "/api/series?min=x")[0] == 400
+    assert status == 200 and data["skipped"] == [] and data["pages"] == {}
+    (series,) = data["series"]  # the layout change is no series; rnay occurs once
+    assert (series["original"], series["replacement"], series["rule"]) == ("tbe", "the", "word")
+    assert (series["count"], series["docs"], series["left"], series["undecided"]) == (3, 2, 2, 2)
+    assert [(o["doc"], o["id"], o["decision"]) for o in series["occurrences"]] == [
+        ("a", 1, ""),
+        ("a", 2, ""),
+        ("b", 1, "reject"),
+    ]
+    assert series["occurrences"][1]["before"] == "tbe cat and "
+    assert series["occurrences"][1]["after"] == " dog  "
+
+
+def test_cells_sets_rows_of_several_documents_unless_changed_since(tmp_path):
+    root = letters(tmp_path / "c")
+    set_cells(root / "b", {1: "keep"})  # someone decided it meanwhile
+    body = {
+        "changes": [
+            {"doc": "a", "ids": [1, 2], "cell": "accept", "expect": ""},
+            {"doc": "b", "ids": [1], "cell": "accept", "expect": ""},
+        ]
+    }
+    with serving(root) as srv:
+        status, payload = post(srv, "/api/cells", body)
+    assert status == 200
+    answer = json.loads(payload)
+    assert answer["changed"] == {"a": {"1": "accept", "2": "accept"}, "b": {}}
+    assert answer["previous"] == {"a": {"1": "", "2": ""}, "b": {}}
+    assert answer["conflicts"] == {"a": {}, "b": {"1": "keep"}}
+    assert answer["docs"]["a"]["ready"] and not answer["docs"]["b"]["left"]
+    assert [r["decision"] for r in rows(root / "a").values()] == ["accept", "accept", "", ""]
+    assert rows(root / "b")["1"]["decision"] == "keep"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"doc": "a", "ids": [1], "cell": "maybe", "expect": ""},
+        {"doc": "a", "ids": [True], "cell": "accept", "expect": ""},
+        {"doc": "a", "ids": [1, 1], "cell": "accept", "expect": ""},
+        {"doc": "a", "ids": ["1"], "cell": "accept", "expect": ""},
+        {"doc": "a", "ids": [1], "cell": "accept"},
+        {"doc": "nope", "ids": [1], "cell": "accept", "expect": ""},
+    ],
+)
+def test_cells_refuses_a_bad_change_and_writes_nothing(tmp_path, change):
+    root = letters(tmp_path / "c")
+    before = {p.name: (p / "suggestions.csv").read_bytes() for p in root.iterdir()}
+    body = {"changes": [{"doc": "b", "ids": [1], "cell": "accept", "expect": ""}, change]}
+    with serving(root) as srv:
+        status, _ = post(srv, "/api/cells", body)
+    assert status in (400, 404)
+    assert {p.name: (p / "suggestions.csv").read_bytes() for p in root.iterdir()} == before
+
+
+def test_layout_and_its_undo_restore_the_table_byte_for_byte(tmp_path):
+    root = letters(tmp_path / "c")
+    before = (root / "a" / "suggestions.csv").read_bytes()
+    with serving(root) as srv:
+        status, payload = post(srv, "/api/layout", {"doc": "a", "decision": "accept"})
+        assert status == 200
+        answer = json.loads(payload)
+        assert (answer["changed"], answer["previous"]) == ({"3": "accept"}, {"3": ""})
+        assert post(srv, "/api/layout", {"doc": "a", "decision": "keep"})[0] == 400
+        status, payload = post(srv, "/api/accept-all", {"doc": "a", "id": 1})
+        changed, previous = (json.loads(payload)[k] for k in ("changed", "previous"))
+        undo = [
+            {"doc": "a", "ids": [int(i)], "cell": previous[i], "expect": changed[i]}
+            for i in changed
+        ]
+        undo.append({"doc": "a", "ids": [3], "cell": "", "expect": "accept"})
+        status, payload = post(srv, "/api/cells", {"changes": undo})
+    assert status == 200 and json.loads(payload)["conflicts"] == {"a": {}}
+    assert (root / "a" / "suggestions.csv").read_bytes() == before
+
+
+def test_change_cells_if_is_a_compare_and_swap(tmp_path):
+    doc = make_doc(tmp_path / "doc")
+    set_cells(doc, {1: " Accept "})
+    done = decisions.change_cells_if(
+        doc, {1: ("reject", "accept"), 2: ("keep", "reject"), 3: ("accept", ""), 99: ("", "")}
+    )
+    assert done.cells == {1: "reject", 3: "accept"}
+    assert done.previous == {1: " Accept ", 3: ""}
+    assert done.conflicts == {2: "", 99: None}
+    unchanged = decisions.change_cells(doc, {1: "REJECT", 4: "keep"})  # 1 says so already
+    assert (unchanged.cells, unchanged.previous) == ({4: "keep"}, {4: ""})
 
 
 def test_document_json_has_the_box_of_each_word(tmp_path):
@@ -687,16 +855,18 @@ def test_rerun_does_not_repeat_a_rejected_suggestion(tmp_path):
     env = {**os.environ, "OCRFIX_DATA": str(tmp_path / "learned")}
     run = [sys.executable, "-m", "ocrfix.cli", "run", str(source), "--out", str(out), "-q"]
     subprocess.run(run, env=env, check=True)  # a fresh process: the corrector is cached
-    rejected, accepted = word_rows(out / "notes")[:2]
-    decisions.set_decisions(out / "notes", {rejected.id: "reject", accepted.id: "accept"})
+    rejected, accepted, kept = word_rows(out / "notes")[:3]
+    cells = {rejected.id: "reject", accepted.id: "accept", kept.id: "keep"}
+    decisions.set_decisions(out / "notes", cells)
     learn_cmd = [sys.executable, "-m", "ocrfix.cli", "learn", str(out)]
     subprocess.run(learn_cmd, env=env, check=True, capture_output=True)
     fresh = [*run[:-3], "--out", str(tmp_path / "fresh"), "-q"]  # the same text, unreviewed
     subprocess.run(fresh, env=env, check=True)
     pairs = {(r.original, r.replacement) for r in word_rows(tmp_path / "fresh" / "notes")}
     assert (rejected.original, rejected.replacement) not in pairs
-    assert rejected.original not in {original for original, _ in pairs}  # now protected
+    assert kept.original not in {original for original, _ in pairs}  # now protected
     assert (accepted.original, accepted.replacement) in pairs
     subprocess.run([*run, "--force"], env=env, check=True, capture_output=True)
-    kept = {(r.original, r.replacement): r.decision for r in word_rows(out / "notes")}
-    assert kept[(rejected.original, rejected.replacement)] == "reject"  # the review stays
+    again = {(r.original, r.replacement): r.decision for r in word_rows(out / "notes")}
+    assert again[(rejected.original, rejected.replacement)] == "reject"  # the review stays
+    assert again[(kept.original, kept.replacement)] == "keep"

@@ -18,7 +18,8 @@ import pytest
 
 from ocrfix import cli, synth, userdata
 from ocrfix.pipeline import process_batch
-from ocrfix.review import decisions, learn
+from ocrfix.review import decisions, learn, workload
+from ocrfix.review.table import suggestions_csv
 from ocrfix.suggestion import Suggestion, apply
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -136,14 +137,26 @@ def word_rows(folder: Path) -> list[decisions.Row]:
     return [r for r in decisions.read_table(folder / "suggestions.csv").rows if r.rule == "word"]
 
 
-def open_doc(page, url: str, doc: str, rule: str = "") -> None:
+def open_doc(page, url: str, doc: str, rule: str = "", show: str = "need") -> None:
+    """Open the app on a document, showing ``show`` (the default: what needs a decision)."""
     page.goto(url)
-    page.wait_for_selector("#where:has-text('in this view')")
+    page.wait_for_function("() => typeof state !== 'undefined' && state.ready === true")
     page.select_option("#doc", doc)
     page.wait_for_function("d => state.data && state.data.doc === d", arg=doc)
+    if show != "need":
+        page.select_option("#show", show)
     if rule:
         page.select_option("#rule", rule)
-    page.wait_for_selector("#where:has-text('in this view')")
+
+
+def saved(page) -> None:
+    """Wait until every change the page made is in suggestions.csv."""
+    page.wait_for_function("() => state.queue.length === 0 && !state.sending")
+    assert "not saved" not in page.inner_text("#status")
+
+
+def cells(folder: Path) -> dict[int, str]:
+    return {r.id: r.cell for r in decisions.read_table(folder / "suggestions.csv").rows}
 
 
 def shown_id(page) -> int:
@@ -163,7 +176,7 @@ def test_keyboard_decisions_survive_a_server_crash_and_apply(
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     try:
-        open_doc(page, server.url, "notes", rule="word")
+        open_doc(page, server.url, "notes", rule="word", show="all")
         assert shown_id(page) == first.id
         assert page.inner_text("#change") == f"{first.original} → {first.replacement}"
         assert first.original in page.inner_text(".context mark")
@@ -187,13 +200,15 @@ def test_keyboard_decisions_survive_a_server_crash_and_apply(
 
     server = ReviewProcess(corrections, env)
     try:
-        open_doc(page, server.url, "notes", rule="word")
+        open_doc(page, server.url, "notes", rule="word", show="all")
         badges = []
         for _ in range(3):
             badges.append(page.inner_text("#decision"))
             page.keyboard.press("j")
         assert badges == ["accepted", "rejected", "edited: Edited"]
-        assert page.inner_text("#count").startswith("3 / ")
+        sheet = decisions.read_sheet(doc / "suggestions.csv")
+        counts = workload.sheet_workload(sheet.columns, sheet.records)
+        assert page.inner_text("#count") == counts.summary()  # the one count of review.workload
     finally:
         server.kill()
         page.close()
@@ -220,11 +235,8 @@ def test_keyboard_decisions_survive_a_server_crash_and_apply(
         (second.original, second.replacement),
         (third.original, third.replacement),
     }
-    word = learn.protectable(second.original)
-    protected = learned / "protected.txt"
-    kept = protected.read_text().splitlines() if protected.exists() else []
-    # a rejected original is protected only when it is a well-formed word
-    assert (f"{word}\t1" in kept) == bool(word and learn.well_formed(word))
+    # "not this change" is not "correct as printed": a rejected original is not protected
+    assert not (learned / "protected.txt").exists()
     confusions = (learned / "confusions.tsv").read_text()
     for observed, intended in learn.substitutions(first.original, first.replacement):
         assert f"\n{observed}\t{intended}\t" in confusions
@@ -237,7 +249,7 @@ def test_scan_shows_the_word_cropped_from_its_page(browser, corrections, env):
     server = ReviewProcess(corrections, env)
     page = browser.new_page()
     try:
-        open_doc(page, server.url, "minutes", rule="word")
+        open_doc(page, server.url, "minutes", rule="word", show="all")
         page.wait_for_function(
             "() => { const c = document.querySelector('#scan canvas'); return c && c.width > 100; }"
         )
@@ -250,13 +262,18 @@ def test_scan_shows_the_word_cropped_from_its_page(browser, corrections, env):
 
 def test_two_tabs_deciding_at_once_leave_a_valid_table(browser, corrections, env):
     doc = corrections / "tabs"
-    ids = [r.id for r in decisions.read_table(doc / "suggestions.csv").rows]
+    rows = decisions.read_table(doc / "suggestions.csv").rows
+    ids = [r.id for r in rows]
     assert len(ids) >= 60
+    assert workload.is_layout(rows[0].rule) and workload.is_layout(rows[1].rule)
     server = ReviewProcess(corrections, env)
     tabs = [browser.new_page(), browser.new_page()]
     try:
         for tab in tabs:
             open_doc(tab, server.url, "tabs")
+            assert tab.evaluate("state.view[state.pos]") == "layout"  # tabs: one summary card
+            tab.keyboard.press("o")  # its list
+            tab.wait_for_selector("#llist .item.sel")
         tabs[1].keyboard.press("j")  # the second tab looks at the second suggestion
         # Each tab fires 20 decisions at once, both tabs together, plus one by keyboard.
         fire = """([ids, cell]) => {
@@ -270,8 +287,8 @@ def test_two_tabs_deciding_at_once_leave_a_valid_table(browser, corrections, env
         }"""
         tabs[0].evaluate(fire, [ids[10:50:2], "accept"])
         tabs[1].evaluate(fire, [ids[11:51:2], "edit:x"])
-        tabs[0].keyboard.press("a")
-        tabs[1].keyboard.press("r")
+        tabs[0].keyboard.press("a")  # accept one layout change of the list
+        tabs[1].keyboard.press("r")  # reject one
         statuses = [tab.evaluate("window.burst") for tab in tabs]
         assert statuses == [[200] * 20, [200] * 20]
         for tab in tabs:
@@ -297,7 +314,7 @@ def test_bound_beyond_the_loopback_the_app_sends_its_token_on_reads(browser, cor
     server = ReviewProcess(corrections, env, host="0.0.0.0")
     page = browser.new_page()
     try:
-        open_doc(page, server.url, "minutes", rule="word")
+        open_doc(page, server.url, "minutes", rule="word", show="all")
         page.wait_for_function(  # the page image came, with the token in its address
             "() => { const c = document.querySelector('#scan canvas'); return c && c.width > 100; }"
         )
@@ -309,3 +326,175 @@ def test_bound_beyond_the_loopback_the_app_sends_its_token_on_reads(browser, cor
     finally:
         server.kill()
         page.close()
+
+
+def test_layout_summary_card_accepts_every_layout_change_after_one_confirm(
+    browser, corrections, env
+):
+    doc = corrections / "tabs"
+    before_bytes = (doc / "suggestions.csv").read_bytes()
+    before = cells(doc)
+    rows = decisions.read_table(doc / "suggestions.csv").rows
+    layout = {r.id for r in rows if workload.is_layout(r.rule)}
+    undecided = sorted(i for i in layout if not before[i])
+    assert len(undecided) >= 50
+    server = ReviewProcess(corrections, env)
+    page = browser.new_page()
+    try:
+        open_doc(page, server.url, "tabs")
+        title = page.inner_text("#ltitle")
+        assert title == f"{len(layout)} layout changes: tabs to spaces {len(layout)}"
+        page.keyboard.press("a")
+        assert page.inner_text("#ctext") == (
+            f"Accept {len(undecided)} layout changes of tabs? Enter / Esc"
+        )
+        assert cells(doc) == before  # nothing yet: it asks first
+        page.keyboard.press("Escape")
+        page.keyboard.press("a")
+        page.keyboard.press("Enter")
+        saved(page)
+        after = cells(doc)
+        assert [i for i in undecided if after[i] != "accept"] == []
+        assert {i: c for i, c in after.items() if i not in undecided} == {
+            i: c for i, c in before.items() if i not in undecided
+        }
+        assert "accepted" in page.inner_text("#lstate")
+        page.keyboard.press("z")  # the whole bulk change, undone as one step
+        page.wait_for_selector("#status:has-text('undone')")
+        saved(page)
+    finally:
+        server.kill()
+        page.close()
+    assert (doc / "suggestions.csv").read_bytes() == before_bytes
+
+
+LETTER_A = "Dear sir, tbe meeting of tbe group is in tbe hall.  \nWe rnay be late.\n"
+LETTER_B = "Of tbe letters sent, tbe last came in March.\n"
+
+
+def sug(raw: str, original: str, replacement: str, auto: bool, rule: str = "word", nth: int = 0):
+    """The suggestion of the ``nth`` occurrence of ``original`` in ``raw``."""
+    start = -1
+    for _ in range(nth + 1):
+        start = raw.index(original, start + 1)
+    return Suggestion(start, start + len(original), original, replacement, rule, 0.5, auto)
+
+
+@pytest.fixture
+def letters(tmp_path):
+    """Two documents of a batch that share a change (tbe -> the, five times in all), with
+    an automatic change and a layout change, as `ocrfix run` lays them out."""
+    root = tmp_path / "letters"
+    tables = {
+        "letter-a": (
+            LETTER_A,
+            [
+                sug(LETTER_A, "tbe", "the", False, nth=0),
+                sug(LETTER_A, "tbe", "the", False, nth=1),
+                sug(LETTER_A, "tbe", "the", False, nth=2),
+                sug(LETTER_A, "  ", "", True, rule="trailing-space"),
+                sug(LETTER_A, "rnay", "may", True),
+            ],
+        ),
+        "letter-b": (
+            LETTER_B,
+            [sug(LETTER_B, "tbe", "the", False, nth=0), sug(LETTER_B, "tbe", "the", False, nth=1)],
+        ),
+    }
+    for name, (raw, suggestions) in tables.items():
+        folder = root / name
+        folder.mkdir(parents=True)
+        (folder / "raw.txt").write_text(raw, "utf-8")
+        (folder / "suggestions.csv").write_text(suggestions_csv(raw, suggestions), "utf-8")
+    return root
+
+
+def test_accept_all_of_a_change_asks_first_and_undoes_as_one_step(browser, letters, env):
+    doc = letters / "letter-a"
+    before = (doc / "suggestions.csv").read_bytes()
+    server = ReviewProcess(letters, env)
+    page = browser.new_page()
+    try:
+        open_doc(page, server.url, "letter-a")
+        assert page.evaluate("state.view") == ["layout", 1, 2, 3]
+        assert page.inner_text("#count") == "3 of 3 need a decision"
+        page.keyboard.press("j")
+        page.keyboard.press("A")
+        assert page.inner_text("#ctext") == (
+            "Accept 3 changes “tbe” → “the” in letter-a? Enter / Esc"
+        )
+        page.keyboard.press("Enter")
+        saved(page)
+        assert cells(doc) == {1: "accept", 2: "accept", 3: "accept", 4: "", 5: ""}
+        assert page.inner_text("#count") == "ready to export (3 decided, 2 automatic)"
+        assert "letter-a — ready to export" in page.inner_text("#doc")
+        page.keyboard.press("z")
+        page.wait_for_selector("#status:has-text('undone')")
+        saved(page)
+        assert (doc / "suggestions.csv").read_bytes() == before  # the cells, exactly
+        page.wait_for_function(
+            "() => document.querySelector('#count').textContent.startsWith('3 of 3')"
+        )
+    finally:
+        server.kill()
+        page.close()
+
+
+def test_series_decides_a_change_across_documents_with_exceptions(browser, letters, env):
+    server = ReviewProcess(letters, env)
+    page = browser.new_page()
+    try:
+        open_doc(page, server.url, "letter-a")
+        page.keyboard.press("s")
+        page.wait_for_selector("#occ .item")
+        assert page.inner_text("#sdetail .change") == "tbe → the"
+        occurrences = page.locator("#occ .item")
+        assert occurrences.count() == 5
+        assert "letter-b" in occurrences.nth(3).inner_text()
+        assert "Of tbe letters sent" in occurrences.nth(3).inner_text()  # its line of text
+        for _ in range(3):
+            page.keyboard.press("j")
+        page.keyboard.press("x")  # the exception: the first tbe of letter-b stays as it is
+        assert not occurrences.nth(3).locator("input").is_checked()
+        page.keyboard.press("A")
+        assert page.inner_text("#ctext") == (
+            "Accept 4 changes “tbe” → “the” in 2 documents (1 left as they are)? Enter / Esc"
+        )
+        page.keyboard.press("Enter")
+        saved(page)
+        assert cells(letters / "letter-a") == {1: "accept", 2: "accept", 3: "accept", 4: "", 5: ""}
+        assert cells(letters / "letter-b") == {1: "", 2: "accept"}
+        page.keyboard.press("j")  # and one rejected afterwards, on its own
+        page.keyboard.press("r")
+        saved(page)
+        assert cells(letters / "letter-b") == {1: "", 2: "reject"}
+        page.keyboard.press("z")
+        saved(page)
+        assert cells(letters / "letter-b") == {1: "", 2: "accept"}
+    finally:
+        server.kill()
+        page.close()
+
+
+def test_correct_as_printed_keeps_the_word_and_protects_it(browser, letters, env, monkeypatch):
+    doc = letters / "letter-a"
+    server = ReviewProcess(letters, env)
+    page = browser.new_page()
+    try:
+        open_doc(page, server.url, "letter-a", rule="word", show="automatic")
+        assert page.inner_text("#change") == "rnay → may"
+        page.keyboard.press("p")
+        saved(page)
+        page.keyboard.press("k")
+        assert page.inner_text("#decision") == "kept as printed"
+    finally:
+        server.kill()
+        page.close()
+    assert cells(doc)[5] == "keep"
+    monkeypatch.setenv("OCRFIX_DATA", env["OCRFIX_DATA"])
+    assert cli.main(["apply", str(letters), "letter-a"]) == 0
+    final = (doc / "final.txt").read_text("utf-8")
+    assert "We rnay be late." in final and "tbe" in final  # kept, and nothing accepted
+    learned = Path(env["OCRFIX_DATA"])
+    assert "rnay\t1" in (learned / "protected.txt").read_text().splitlines()
+    assert userdata.read_rejected(learned / "rejected.tsv") == {("rnay", "may")}

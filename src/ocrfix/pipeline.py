@@ -45,7 +45,8 @@ from ocrfix.review.carry import Carried, carry
 from ocrfix.review.diff import diff_lines
 from ocrfix.review.page import render_pages as review_pages
 from ocrfix.review.table import csv_pieces, spreadsheet_safe, table_rows
-from ocrfix.suggestion import SuggestionList, apply_pieces
+from ocrfix.scanout import scan_outputs
+from ocrfix.suggestion import Suggestion, SuggestionList, apply_pieces
 from ocrfix.text import count_words
 
 PAGE_BREAK = "\f"
@@ -443,11 +444,11 @@ def merge_review(earlier: Earlier | None, raw: str, suggestions: SuggestionList)
     return Review(merged.suggestions, merged, files, notes, earlier.had_final)
 
 
-def final_after_carry(table: Path, raw: str) -> str | None:
-    """``final.txt`` from the carried decisions in ``table`` (``None`` if they cannot all
-    apply)."""
+def chosen_after_carry(table: Path) -> list[Suggestion] | None:
+    """The changes that make ``final.txt`` from the carried decisions in ``table``
+    (``None`` if they cannot all apply)."""
     try:
-        return decisions.final_text(raw, decisions.read_table(table))
+        return decisions.chosen_suggestions(decisions.read_table(table))
     except decisions.DecisionError:
         return None
 
@@ -483,10 +484,10 @@ def write_document(
         write_pieces(staging / "changes.diff", diff_lines(raw, applied))
         table = staging / decisions.TABLE
         write_pieces(table, csv_pieces(table_rows(raw, suggestions, decided)))
-        if review.had_final:
-            final = final_after_carry(table, raw)
-            if final is not None:
-                write_pieces(staging / decisions.FINAL, text_chunks(final))
+        chosen = chosen_after_carry(table) if review.had_final else None
+        if chosen is not None:
+            write_pieces(staging / decisions.FINAL, apply_pieces(raw, chosen))
+            write_files(staging, scan_outputs(staging, raw, chosen))
         for name, html in review_pages(job.doc_id, raw, suggestions):
             write_pieces(staging / name, html)
         manifest = {

@@ -3,8 +3,8 @@
 The folder is ``$OCRFIX_DATA`` if set, else ``$XDG_DATA_HOME/ocrfix`` (by default
 ``~/.local/share/ocrfix``). It holds:
 
-- ``protected.txt``: words a reviewer kept (rejected changes of): one per line, optionally
-  a tab and a count, like every word list of ocrfix;
+- ``protected.txt``: words a reviewer marked correct as printed (``keep``): one per
+  line, optionally a tab and a count, like every word list of ocrfix;
 - ``confusions.tsv``: substitutions reviewers accepted, ``observed<TAB>intended<TAB>cost``,
   the format of ``lexicons/confusions.tsv``;
 - ``rejected.tsv``: ``original<TAB>replacement`` pairs a reviewer rejected; the corrector

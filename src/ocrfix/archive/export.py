@@ -17,7 +17,11 @@ catalogue that agrees with the files it lists:
 2. write each new version under its final name, ``versions/<slug>/vN.md`` and ``.txt``
    (each atomically: a temporary file, then a rename);
 3. record every new version in the catalogue in one transaction;
-4. copy each new version to its reading copy ``texts/<slug>.md`` and ``.txt``.
+4. copy each new version to its reading copy ``texts/<slug>.md`` and ``.txt``;
+5. for a scanned document, copy its ``final.pdf`` and ``final.alto.xml`` to
+   ``texts/<slug>.pdf`` and ``texts/<slug>.alto.xml`` when they differ from those there
+   (made afresh from the decisions when ``final.txt`` is older than them, so they always
+   show the text exported); only the current version's are kept.
 """
 
 from __future__ import annotations
@@ -45,12 +49,15 @@ from ocrfix.archive.metadata import (
 )
 from ocrfix.archive.source import SourceDocument, read_document
 from ocrfix.fsio import atomic_write_bytes, remove_leftovers
-from ocrfix.review.decisions import DecisionError, document_folders
+from ocrfix.review.decisions import FINAL, DecisionError, chosen_suggestions, document_folders, load
+from ocrfix.scanout import FINAL_ALTO, FINAL_PDF, WORDS, scan_outputs
+from ocrfix.suggestion import apply
 
 TEXTS = "texts"
 VERSIONS = "versions"
 VERSION_FILE = re.compile(r"v[1-9][0-9]*\.(md|txt)\Z")
 FIRST_FIELDS = ("title", "author", "date")
+SCAN_SUFFIXES = {FINAL_PDF: ".pdf", FINAL_ALTO: ".alto.xml"}  # beside texts/<slug>.md
 
 NEW, VERSION, UNCHANGED = "new", "version", "unchanged"
 UNREVIEWED, DUPLICATE, REFUSED = "unreviewed", "duplicate", "refused"
@@ -140,6 +147,15 @@ def version_paths(slug: str, version: int) -> tuple[str, str]:
 def reading_paths(slug: str) -> tuple[str, str]:
     """The reading copies of a document's current version, relative to the archive."""
     return f"{TEXTS}/{slug}.md", f"{TEXTS}/{slug}.txt"
+
+
+def scan_paths(slug: str) -> dict[str, str]:
+    """Where a scanned document's PDF and ALTO go in the archive, by their folder's names.
+
+    >>> scan_paths("notes")
+    {'final.pdf': 'texts/notes.pdf', 'final.alto.xml': 'texts/notes.alto.xml'}
+    """
+    return {name: f"{TEXTS}/{slug}{suffix}" for name, suffix in SCAN_SUFFIXES.items()}
 
 
 # ---------------------------------------------------------------- tidying
@@ -337,6 +353,38 @@ def _text(value: Value) -> str | None:
     return value
 
 
+# ---------------------------------------------------------------- scanned documents
+
+
+def scan_files(folder: Path) -> dict[str, bytes]:
+    """``final.pdf`` and ``final.alto.xml`` of a scanned document folder as the archive
+    takes them: the folder's own when ``final.txt`` is what the decisions give, else made
+    afresh from the decisions; ``{}`` for a document that is not a scan."""
+    if not (folder / WORDS).is_file():
+        return {}
+    raw, table = load(folder)
+    chosen = chosen_suggestions(table)
+    own = [folder / name for name in SCAN_SUFFIXES]
+    try:
+        fresh = (folder / FINAL).read_text("utf-8") == apply(raw, chosen)
+    except (OSError, UnicodeDecodeError):
+        fresh = False
+    if fresh and all(path.is_file() for path in own):
+        return {path.name: path.read_bytes() for path in own}
+    return scan_outputs(folder, raw, chosen)
+
+
+def copy_scan_files(archive: Path, slug: str, files: Mapping[str, bytes]) -> list[str]:
+    """Write each file to its place in ``texts/`` (atomically) unless the same bytes are
+    there; the paths written, relative to the archive."""
+    written = []
+    for name, relative in scan_paths(slug).items():
+        if name in files and file_sha256(archive / relative) != sha256(files[name]):
+            atomic_write_bytes(archive / relative, files[name])
+            written.append(relative)
+    return written
+
+
 # ---------------------------------------------------------------- the command
 
 
@@ -369,6 +417,7 @@ def export(
                 slugs_in_use(conn, archive),
             )
             planned: list[Planned] = []
+            exported: list[tuple[Path, Outcome]] = []
             for folder in folders:
                 try:
                     outcome, new = plan_document(folder, batch)
@@ -377,11 +426,18 @@ def export(
                 result.outcomes.append(outcome)
                 if new is not None:
                     planned.append(new)
+                if outcome.status in (NEW, VERSION, UNCHANGED):
+                    exported.append((folder, outcome))
             commit(conn, planned)
             for new in planned:
                 md_path, txt_path = reading_paths(new.entry.slug)
                 atomic_write_bytes(archive / txt_path, new.txt)
                 atomic_write_bytes(archive / md_path, new.md)
+            for folder, outcome in exported:
+                try:
+                    copy_scan_files(archive, outcome.slug, scan_files(folder))
+                except (DecisionError, OSError, ValueError) as exc:
+                    outcome.notes.append(f"final.pdf and final.alto.xml not exported: {exc}")
         finally:
             conn.close()
     result.seconds = time.perf_counter() - started

@@ -20,7 +20,13 @@ from pathlib import Path
 from ocrfix.review.decisions import FINAL, DecisionError, Row, final_text, load, tally
 
 MANIFEST = "manifest.json"
-COUNT_NAMES = {"auto": "auto", "accept": "accepted", "reject": "rejected", "edit": "edited"}
+COUNT_NAMES = {
+    "auto": "auto",
+    "accept": "accepted",
+    "reject": "rejected",
+    "keep": "kept",  # marked correct as printed
+    "edit": "edited",
+}
 
 
 @dataclass(frozen=True)
@@ -51,7 +57,7 @@ def change_counts(counts: Counter[str]) -> dict[str, int]:
     """The tally of :func:`ocrfix.review.decisions.tally` under the archive's names.
 
     >>> change_counts(Counter({"auto": 3, "edit": 1}))
-    {'auto': 3, 'accepted': 0, 'rejected': 0, 'edited': 1, 'undecided': 0}
+    {'auto': 3, 'accepted': 0, 'rejected': 0, 'kept': 0, 'edited': 1, 'undecided': 0}
     """
     named = {name: counts.get(key, 0) for key, name in COUNT_NAMES.items()}
     named["undecided"] = counts.get("undecided", 0)

@@ -6,6 +6,10 @@ decided row of the old ``suggestions.csv`` whose span can be found in the new ``
 to) is kept, with its decision; new suggestions that touch the same characters give way
 to it. The rows that cannot be placed are returned with the reason, to be listed beside
 the document; nothing is dropped silently.
+
+A decision cell is carried exactly as written, whatever it says (``accept``, ``reject``,
+``keep`` for a word correct as printed, ``edit:TEXT``): a kept word stays kept, with the
+row that asked about it, even when the new reading no longer suggests a change of it.
 """
 
 from __future__ import annotations

@@ -4,15 +4,18 @@ The ``decision`` cell of a row is one of:
 
 - blank: no decision; the suggestion counts if ocrfix applied it on its own (``auto``);
 - ``accept``: apply the suggestion;
-- ``reject``: do not apply it (even if ocrfix did in ``clean.txt``);
+- ``reject``: do not apply it (even if ocrfix did in ``clean.txt``): "not this change";
+- ``keep``: do not apply it either, and the word is correct as printed (``ocrfix learn``
+  protects it: the corrector never changes it again);
 - ``edit:TEXT``: replace the span by ``TEXT`` instead (``edit:`` alone deletes it).
 
-``accept`` and ``reject`` may be written in any case and with spaces around (as a
+``accept``, ``reject`` and ``keep`` may be written in any case and with spaces around (as a
 spreadsheet user may type them); everything after ``edit:`` is kept exactly.
 
-``final.txt`` is ``apply(raw, accepted + edited + auto-and-not-rejected)``. Every row is
-checked first: a malformed cell, or a span that no longer reads its ``original`` in
-``raw.txt``, refuses the whole document with a :class:`DecisionError` naming the row.
+``final.txt`` is ``apply(raw, accepted + edited + auto-and-neither-rejected-nor-kept)``.
+Every row is checked first: a malformed cell, or a span that no longer reads its
+``original`` in ``raw.txt``, refuses the whole document with a :class:`DecisionError`
+naming the row.
 
 Decisions are written back through a temporary file and a rename, under a lock (a thread
 lock within a process, ``flock`` on the document folder between processes), so a
@@ -34,9 +37,12 @@ from pathlib import Path
 from ocrfix.errors import OcrfixError
 from ocrfix.fsio import atomic_write_text, document_lock
 from ocrfix.review.table import COLUMNS, spreadsheet_value
+from ocrfix.review.workload import Workload, is_layout, workload
+from ocrfix.scanout import write_scan_outputs
 from ocrfix.suggestion import Suggestion, apply
 
-ACCEPT, REJECT, EDIT = "accept", "reject", "edit"
+ACCEPT, REJECT, KEEP, EDIT = "accept", "reject", "keep", "edit"
+WORDS = (ACCEPT, REJECT, KEEP)  # the decisions that are one word
 EDIT_PREFIX = "edit:"
 MAX_EDIT_CHARS = 1000
 TABLE = "suggestions.csv"
@@ -57,17 +63,19 @@ class DecisionError(OcrfixError, ValueError):
 
 
 def parse_decision(cell: str) -> tuple[str, str]:
-    """``(kind, text)`` of a decision cell; ``kind`` is ``""``, accept, reject or edit.
+    """``(kind, text)`` of a decision cell; ``kind`` is ``""``, accept, reject, keep or edit.
 
     >>> parse_decision(" Accept ")
     ('accept', '')
+    >>> parse_decision("KEEP")
+    ('keep', '')
     >>> parse_decision("edit:Stalin")
     ('edit', 'Stalin')
     >>> parse_decision("")
     ('', '')
     >>> parse_decision("yes")
     Traceback (most recent call last):
-    ValueError: decision 'yes' is not blank, accept, reject or edit:TEXT
+    ValueError: decision 'yes' is not blank, accept, reject, keep or edit:TEXT
     """
     if cell[: len(EDIT_PREFIX)].lower() == EDIT_PREFIX:
         text = cell[len(EDIT_PREFIX) :]
@@ -77,16 +85,16 @@ def parse_decision(cell: str) -> tuple[str, str]:
             raise ValueError("edited text holds a NUL character")
         return EDIT, text
     word = cell.strip().lower()
-    if word in ("", ACCEPT, REJECT):
+    if word == "" or word in WORDS:
         return word, ""
-    raise ValueError(f"decision {cell[:40]!r} is not blank, accept, reject or edit:TEXT")
+    raise ValueError(f"decision {cell[:40]!r} is not blank, accept, reject, keep or edit:TEXT")
 
 
 def format_decision(kind: str, text: str = "") -> str:
     """The cell for a decision (the inverse of :func:`parse_decision`).
 
-    >>> format_decision("edit", "the")
-    'edit:the'
+    >>> format_decision("edit", "the"), format_decision("keep")
+    ('edit:the', 'keep')
     """
     return EDIT_PREFIX + text if kind == EDIT else kind
 
@@ -108,7 +116,7 @@ class Row:
     rule: str
     score: float
     auto: bool
-    decision: str = ""  # "", accept, reject or edit
+    decision: str = ""  # "", accept, reject, keep or edit
     edit: str = ""  # the text of an edit
     alternatives: tuple[str, ...] = ()
     csv_line: int = field(default=0, compare=False)
@@ -122,18 +130,39 @@ class Row:
         """What the reviewer says the span should read (accept or edit)."""
         return self.edit if self.decision == EDIT else self.replacement
 
+    @property
+    def refused(self) -> bool:
+        """Whether the reviewer said no to the change (``reject`` or ``keep``)."""
+        return self.decision in (REJECT, KEEP)
+
     def chosen(self) -> Suggestion | None:
-        """The change that goes into ``final.txt``, or ``None``.
+        """The change that goes into ``final.txt``, or ``None`` (``keep`` is a no, as
+        ``reject`` is).
 
         >>> row = Row(1, 1, 1, 0, 3, "tne", "the", "word", 0.4, False, "edit", "The")
         >>> row.chosen().replacement
         'The'
+        >>> Row(1, 1, 1, 0, 3, "Tne", "The", "word", 0.9, True, "keep").chosen() is None
+        True
         """
-        if self.decision == REJECT or (self.decision == "" and not self.auto):
+        if self.refused or (self.decision == "" and not self.auto):
             return None
         return Suggestion(
             self.start, self.end, self.original, self.intended, self.rule, self.score, True
         )
+
+
+ROW_FIELDS = ("id", "page", "line", "start", "end", "original", "replacement", "rule", "score",
+              "auto")  # fmt: skip
+
+
+def row_fields(row: Row) -> dict[str, object]:
+    """The cells of a row that ocrfix wrote (``id`` to ``auto``), as values.
+
+    >>> row_fields(Row(1, 1, 2, 0, 3, "tne", "the", "word", 0.9, True))["line"]
+    2
+    """
+    return {name: getattr(row, name) for name in ROW_FIELDS}
 
 
 def _bool(cell: str) -> bool:
@@ -213,10 +242,6 @@ class Sheet:
             with contextlib.suppress(ValueError):
                 found.setdefault(int(record[col]), i)
         return found
-
-    def decided(self) -> int:
-        col = self.column("decision")
-        return sum(bool(record[col].strip()) for record in self.records)
 
     def to_csv(self) -> str:
         buffer = io.StringIO()
@@ -352,6 +377,8 @@ class Applied:
     path: Path
     counts: Counter[str]
     chars: int
+    workload: Workload  # what is left for a person, as the table stood when applied
+    scan_files: tuple[Path, ...] = ()  # final.pdf and final.alto.xml of a scanned document
 
 
 def document_folders(corrections: Path, docs: Iterable[str] = ()) -> list[Path]:
@@ -428,7 +455,8 @@ def decided_rows(folder: Path) -> tuple[str, list[tuple[Row, str]]]:
 
 
 def tally(rows: Iterable[Row]) -> Counter[str]:
-    """How many rows were accepted, rejected, edited, kept as applied, left undecided."""
+    """How many rows were accepted, rejected, kept as printed (``keep``), edited, left as
+    applied (``auto``) or left undecided."""
     counts: Counter[str] = Counter()
     for row in rows:
         if row.decision:
@@ -439,7 +467,7 @@ def tally(rows: Iterable[Row]) -> Counter[str]:
 
 
 def final_text(raw: str, table: Table) -> str:
-    """``raw`` with the accepted, edited, and applied-and-not-rejected suggestions."""
+    """``raw`` with the accepted, edited, and applied-and-not-refused suggestions."""
     return apply(raw, chosen_suggestions(table))
 
 
@@ -448,9 +476,12 @@ def apply_document(folder: Path) -> Applied:
     raises :class:`DecisionError`."""
     with locked(folder):
         raw, table = load(folder)
-        final = final_text(raw, table)
+        chosen = chosen_suggestions(table)
+        final = apply(raw, chosen)
         atomic_write_text(folder / FINAL, final)
-    return Applied(folder.name, folder / FINAL, tally(table.rows), len(final))
+        scan_files = tuple(write_scan_outputs(folder, raw, chosen))
+    left = workload((row.rule, row.auto, row.cell) for row in table.rows)
+    return Applied(folder.name, folder / FINAL, tally(table.rows), len(final), left, scan_files)
 
 
 # ---------------------------------------------------------------- writing decisions
@@ -512,3 +543,86 @@ def same_change(sheet: Sheet, row_id: int) -> dict[int, str]:
         if (other == row_id or not sheet.records[i][decision].strip())
         and [sheet.records[i][c] for c in cols] == key
     }
+
+
+def layout_rows(sheet: Sheet, cell: str) -> dict[int, str]:
+    """``cell`` for every undecided layout row of the table (tabs, trailing spaces, margin
+    junk, rejoined hyphenations: :func:`ocrfix.review.workload.is_layout`); rows already
+    decided keep their decision."""
+    rule, decision = sheet.column("rule"), sheet.column("decision")
+    return {
+        row_id: cell
+        for row_id, i in sheet.index().items()
+        if is_layout(sheet.records[i][rule]) and not sheet.records[i][decision].strip()
+    }
+
+
+# ---------------------------------------------------------------- changes that can be undone
+
+
+@dataclass(frozen=True)
+class Changed:
+    """What one write did to a table: the cells written, the cells they replaced, and the
+    rows left alone because their cell was not the one expected (``None``: no such row)."""
+
+    sheet: Sheet
+    cells: dict[int, str]
+    previous: dict[int, str]
+    conflicts: dict[int, str | None] = field(default_factory=dict)
+
+
+def same_cell(a: str, b: str) -> bool:
+    """Whether two decision cells say the same (``" Accept "`` is ``accept``).
+
+    >>> same_cell(" Accept ", "accept"), same_cell("edit:a", "edit:a "), same_cell("x", "x")
+    (True, False, True)
+    """
+    try:
+        return parse_decision(a) == parse_decision(b)
+    except ValueError:
+        return a == b
+
+
+def current_cells(sheet: Sheet, ids: Iterable[int]) -> dict[int, str]:
+    """The decision cells of the rows ``ids`` that the table has."""
+    index, col = sheet.index(), sheet.column("decision")
+    return {i: sheet.records[index[i]][col] for i in ids if i in index}
+
+
+def change_cells(
+    folder: Path, change: Mapping[int, str] | Callable[[Sheet], Mapping[int, str]]
+) -> Changed:
+    """:func:`set_decisions`, returning also the cells replaced (for an undo); a row whose
+    cell already says the same is left as it is. Raises as :func:`set_decisions` does."""
+    previous: dict[int, str] = {}
+
+    def chosen(sheet: Sheet) -> dict[int, str]:
+        wanted = dict(change(sheet) if callable(change) else change)
+        before = current_cells(sheet, wanted)
+        for row_id in [i for i, cell in wanted.items() if i in before]:
+            if same_cell(before[row_id], wanted[row_id]):
+                del wanted[row_id]
+        previous.update((i, before[i]) for i in wanted if i in before)
+        return wanted
+
+    sheet, cells = set_decisions(folder, chosen)
+    return Changed(sheet, cells, previous)
+
+
+def change_cells_if(folder: Path, wanted: Mapping[int, tuple[str, str]]) -> Changed:
+    """Set each row's cell (id -> ``(cell, expected)``) only if its cell is still the
+    ``expected`` one, as a compare-and-swap: an undo never overwrites what someone decided
+    since. The others are returned in :attr:`Changed.conflicts` with their cell now."""
+    conflicts: dict[int, str | None] = {}
+
+    def chosen(sheet: Sheet) -> dict[int, str]:
+        now = current_cells(sheet, wanted)
+        conflicts.update(
+            (i, now.get(i))
+            for i, (_, expected) in wanted.items()
+            if i not in now or not same_cell(now[i], expected)
+        )
+        return {i: cell for i, (cell, _) in wanted.items() if i not in conflicts}
+
+    done = change_cells(folder, chosen)
+    return Changed(done.sheet, done.cells, done.previous, conflicts)

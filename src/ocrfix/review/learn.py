@@ -2,11 +2,13 @@
 
 From every decided row of a document's ``suggestions.csv``:
 
-- ``reject``: the pair ``(original, replacement)`` goes to ``rejected.tsv`` (the corrector
-  never suggests it again): "not this replacement here". Only an original that is a
-  well-formed word (one English knows, or written as a name) also goes to
-  ``protected.txt`` (unless some reviewer accepted a change of that very word elsewhere):
-  rejecting a bad repair of ``tii`` must not make ``tii`` a word;
+- ``reject`` ("not this change"): the pair ``(original, replacement)`` goes to
+  ``rejected.tsv``, and the corrector never suggests it again; the original word is not
+  protected (rejecting a bad repair of ``tii`` must not make ``tii`` a word: another
+  repair may be right);
+- ``keep`` ("correct as printed"): the pair is rejected as well, and the original word goes
+  to ``protected.txt`` (unless some reviewer accepted a change of that very word
+  elsewhere): the corrector never changes it again;
 - ``edit:TEXT``: the suggested pair is rejected as well, and ``original -> TEXT`` counts as
   an accepted correction;
 - ``accept``: the character substitutions that turn the original into the replacement are
@@ -39,14 +41,13 @@ from rapidfuzz.distance import Levenshtein
 from ocrfix import userdata
 from ocrfix.fsio import finish_pending, folder_lock, write_together
 from ocrfix.model.align import regions
-from ocrfix.review.decisions import ACCEPT, EDIT, REJECT, DecisionError, Row, load
+from ocrfix.review.decisions import ACCEPT, EDIT, KEEP, DecisionError, Row, load
 
 PRIOR = 4.0  # pseudo-count of "no confusion" against which accepted corrections are weighed
 MIN_COST = 0.1
 MAX_SIDE = 3  # longest observed or intended side of a learned rule (as in lexicons/)
 MIN_SIMILARITY = 0.5  # a replacement less like its original is a rewrite, not an OCR slip
 MAX_BLOCKS = 2  # a correction with more separate edits is a rewrite too
-COMMON_ZIPF, COMMON_ZIPF_SHORT = 3.0, 4.5  # a word this common may be protected
 _EDGE = string.punctuation + string.whitespace + "“”‘’«»—–"
 
 
@@ -111,7 +112,7 @@ def cost(count: int) -> float:
 
 
 def protectable(original: str) -> str | None:
-    """The word a rejected original stands for, or ``None`` if it is not one word.
+    """The word a kept original stands for, or ``None`` if it is not one word.
 
     >>> protectable("Stolin,"), protectable("ho ld"), protectable("| "), protectable("-\\nlogue")
     ('Stolin', None, None, None)
@@ -123,34 +124,23 @@ def protectable(original: str) -> str | None:
     return core if any(ch.isalpha() for ch in core) else None
 
 
-def well_formed(word: str) -> bool:
-    """A word a rejection may protect: letters (inner apostrophes and hyphens allowed)
-    that are a common English word (Zipf ``COMMON_ZIPF``, two letters ``COMMON_ZIPF_SHORT``:
-    wordfreq itself knows OCR slips such as ``tbe``) or written as a name.
-
-    >>> well_formed("Stolin"), well_formed("because"), well_formed("tii"), well_formed("b3t")
-    (True, True, False, False)
-    """
-    from wordfreq import zipf_frequency
-
-    letters = word.replace("'", "").replace("’", "").replace("-", "")
-    if not letters.isalpha():
-        return False
-    name = word[:1].isupper() and word[1:].islower()
-    floor = COMMON_ZIPF_SHORT if len(letters) <= 2 else COMMON_ZIPF
-    return name or zipf_frequency(word.lower(), "en") >= floor
-
-
 def evidence(rows: Iterable[Row]) -> dict[str, list]:
-    """What one document's decisions teach: accepted and rejected pairs, kept words."""
+    """What one document's decisions teach: accepted and rejected pairs, kept words.
+
+    >>> row = lambda cell: Row(1, 1, 1, 0, 6, "Stolin", "Stalin", "word", 0.9, True, cell)
+    >>> evidence([row("reject")])
+    {'accepted': [], 'rejected': [['Stolin', 'Stalin']], 'kept': []}
+    >>> evidence([row("keep")])
+    {'accepted': [], 'rejected': [['Stolin', 'Stalin']], 'kept': ['Stolin']}
+    """
     accepted, rejected, kept = [], [], []
     for row in rows:
         if row.decision in (ACCEPT, EDIT) and row.intended != row.original:
             accepted.append([row.original, row.intended])
-        if row.decision == REJECT or (row.decision == EDIT and row.edit != row.replacement):
+        if row.refused or (row.decision == EDIT and row.edit != row.replacement):
             rejected.append([row.original, row.replacement])
-        word = protectable(row.original) if row.decision == REJECT else None
-        if word and well_formed(word):
+        word = protectable(row.original) if row.decision == KEEP else None
+        if word:
             kept.append(word)
     return {"accepted": sorted(accepted), "rejected": sorted(rejected), "kept": sorted(kept)}
 
@@ -197,7 +187,7 @@ def merge(new: Learned, old_derived: Learned, on_disk: Learned) -> Learned:
 
 
 PROTECTED_HEADER = (
-    "# Words reviewers kept (they rejected a change of them), with how often; written by\n"
+    "# Words reviewers kept as printed (decision keep), with how often; written by\n"
     "# `ocrfix learn`. The corrector never changes them. Lines you add are kept.\n"
 )
 CONFUSIONS_HEADER = (
@@ -283,7 +273,8 @@ class LearnResult:
     folder: Path
     documents: int = 0
     accepted: int = 0
-    rejected: int = 0
+    rejected: int = 0  # reject and keep
+    kept: int = 0  # keep: correct as printed
     protected_words: int = 0
     confusions: int = 0
     rejected_pairs: int = 0
@@ -310,7 +301,8 @@ def learn(folders: Iterable[Path], data: Path | None = None) -> LearnResult:
         found = evidence(table.rows)
         result.documents += 1
         result.accepted += len(found["accepted"])
-        result.rejected += sum(r.decision == REJECT for r in table.rows)
+        result.rejected += sum(r.refused for r in table.rows)
+        result.kept += sum(r.decision == KEEP for r in table.rows)
         empty = not any(found.values())
         entry = {"source": str(folder.resolve()), **found}
         updates[document_key(folder)] = None if empty else entry

@@ -59,6 +59,14 @@ class Workload:
             return f"ready to export ({self.decided} decided, {self.automatic} automatic)"
         return f"{self.left} of {self.need} need a decision"
 
+    def cell(self) -> str:
+        """The summary for a table's cell.
+
+        >>> Workload(10, 7, 2, 3, 1, 4).cell(), Workload(10, 7, 2, 3, 3, 4).cell()
+        ('2 of 3', 'ready')
+        """
+        return "ready" if self.ready else f"{self.left} of {self.need}"
+
     def plus(self, other: Workload) -> Workload:
         """The counts of two documents together."""
         return Workload(
@@ -107,6 +115,4 @@ def workload(items: Iterable[tuple[str, bool, str]]) -> Workload:
 def sheet_workload(columns: list[str], records: Iterable[list[str]]) -> Workload:
     """The counts of a ``suggestions.csv`` given as its header and cells."""
     rule, auto, decision = (columns.index(c) for c in ("rule", "auto", "decision"))
-    return workload(
-        (r[rule], r[auto].strip().lower() in TRUE_CELLS, r[decision]) for r in records
-    )
+    return workload((r[rule], r[auto].strip().lower() in TRUE_CELLS, r[decision]) for r in records)
