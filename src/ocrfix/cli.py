@@ -5,14 +5,18 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import textwrap
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
-from ocrfix import __version__, ingest, tesseract
+from ocrfix import __version__, api, ingest, tesseract
 from ocrfix.errors import (
     ExitCode,
     InputError,
@@ -22,8 +26,11 @@ from ocrfix.errors import (
     reason_of,
 )
 from ocrfix.ingest import find_inputs, read_text
-from ocrfix.pipeline import BatchResult, Settings, process_batch
-from ocrfix.report import write_report
+from ocrfix.pipeline import BatchResult
+
+if TYPE_CHECKING:
+    from ocrfix.evaluate import Evaluation
+    from ocrfix.review.learn import LearnResult
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = ExitCode.OK, ExitCode.INPUT_FAILED, ExitCode.USAGE
 
@@ -31,6 +38,101 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = ExitCode.OK, ExitCode.INPUT_FAILED, ExitCode.
 def error_console() -> Console:
     """Standard error, one message per line, never wrapped or highlighted."""
     return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def wrap_prose(message: str, width: int) -> str:
+    """``message`` wrapped at spaces to ``width``; a word longer than that (a path) is kept
+    whole on a line of its own.
+
+    >>> print(wrap_prose("Report: /tmp/out/report.html", 12))
+    Report:
+    /tmp/out/report.html
+    """
+    return textwrap.fill(message, width, break_long_words=False, break_on_hyphens=False)
+
+
+def say(message: str, console: Console | None = None) -> None:
+    """Print a line of prose: wrapped at spaces to the terminal, a path never broken."""
+    console = console or Console()
+    console.print(wrap_prose(message, console.width), markup=False, highlight=False, soft_wrap=True)
+
+
+# ---------------------------------------------------------------- tables
+
+ID, NUMBER, WORD, TEXT = "id", "number", "word", "text"
+UNBOUNDED = 10_000  # columns to measure a --wide table in
+
+
+@dataclass(frozen=True)
+class Col:
+    """A column of a printed table: its header (a line per word that would not fit), its
+    kind, and whether only ``--wide`` shows it.
+
+    Kinds: ``id`` (a document or slug: folded onto more lines when narrow, never cut),
+    ``number`` (right-aligned, never wrapped), ``word`` (yes, no, a date: never wrapped) and
+    ``text`` (wrapped at spaces).
+    """
+
+    header: str
+    kind: str = NUMBER
+    wide: bool = False
+
+
+def add_column(table: Table, col: Col) -> None:
+    """A column of ``table`` set up for its kind (see :class:`Col`)."""
+    if col.kind == NUMBER:
+        table.add_column(col.header, justify="right", no_wrap=True)
+    elif col.kind == WORD:
+        table.add_column(col.header, no_wrap=True)
+    else:
+        table.add_column(col.header, overflow="fold")
+
+
+def shown(cols: Sequence[Col], wide: bool) -> list[int]:
+    """The indexes of the columns a table shows, with or without ``--wide``.
+
+    >>> shown([Col("a", ID), Col("b", wide=True), Col("c")], wide=False)
+    [0, 2]
+    """
+    return [i for i, col in enumerate(cols) if wide or not col.wide]
+
+
+def as_cell(value: RenderableType) -> RenderableType:
+    """A cell as rich renders it: a string is plain text (never read as markup)."""
+    return Text(value) if isinstance(value, str) else value
+
+
+def make_table(
+    title: str,
+    cols: Sequence[Col],
+    rows: Iterable[Sequence[RenderableType]],
+    wide: bool = False,
+    total: Sequence[RenderableType] | None = None,
+) -> Table:
+    """A table of ``rows`` (a cell per column of ``cols``), the ``--wide`` columns only with
+    ``wide``, and ``total`` as a last row under a line."""
+    keep = shown(cols, wide)
+    table = Table(title=title)
+    for i in keep:
+        add_column(table, cols[i])
+    body = list(rows)
+    for n, row in enumerate(body):
+        last = total is not None and n == len(body) - 1
+        table.add_row(*(as_cell(row[i]) for i in keep), end_section=last)
+    if total is not None:
+        table.add_row(*(as_cell(total[i]) for i in keep))
+    return table
+
+
+def print_table(table: Table, wide: bool = False, console: Console | None = None) -> None:
+    """Print a table to fit the terminal; with ``wide``, as wide as its columns need."""
+    console = console or Console()
+    if wide:
+        unbounded = console.options.update_width(UNBOUNDED)
+        needed = console.measure(table, options=unbounded).maximum
+        if needed > console.width:
+            console = Console(width=needed, quiet=console.quiet)
+    console.print(table)
 
 
 RUN_HELP = """\
@@ -64,7 +166,8 @@ A bad input (unreadable, corrupt, too large, not a regular file) gets one line n
 and the reason; the others go on.
 
 Exit status: 0 when every input was processed (or skipped); 1 when any input failed;
-2 for a usage error; 3 when Tesseract or a language is missing; 5 when the output
+2 for a usage error, among them a --lang that Tesseract has no data for (checked before
+any work when the batch has scans); 3 when Tesseract is missing; 5 when the output
 cannot be written.
 """
 
@@ -72,16 +175,20 @@ cannot be written.
 APPLY_HELP = """\
 Write final.txt in each document folder of CORRECTIONS (all, or the DOCs named): raw.txt
 with the suggestions a reviewer accepted or edited, and those ocrfix applied on its own
-that no reviewer rejected. Decisions are the `decision` column of suggestions.csv, filled
+that no reviewer rejected or kept. Decisions are the `decision` column of suggestions.csv, filled
 in by `ocrfix review` or in a spreadsheet:
   (blank)     no decision: kept if ocrfix applied it (auto = true), else left out
   accept      apply the suggestion
   reject      do not apply it
+  keep        do not apply it: the word is right as printed (learning protects it)
   edit:TEXT   replace the span by TEXT instead
 
 A document is refused, with the file and row named, when a decision is malformed, a span
 no longer matches raw.txt, or two chosen changes overlap; its final.txt is not touched.
 Then, unless --no-learn, learns from the decisions as `ocrfix learn` does.
+
+Prints, per document and in total, the decisions counted and what is left for a person
+("2 of 30 need a decision", or "ready to export").
 
 Exit status: 0 when every document was applied, 1 when any was refused.
 """
@@ -113,13 +220,19 @@ the same model, byte for byte. Use it with `ocrfix run --model MODEL_DIR`.
 """
 
 REVIEW_HELP = """\
-Serve a local web app that walks the suggestions of CORRECTIONS: for a scan, the word as
-it is on the page beside its text line; for a text, the lines around it; the original,
-the suggestion, its alternatives, rule and score.
+Serve a local web app that walks what needs a person in CORRECTIONS: the suggestions
+ocrfix did not apply on its own ("N of M need a decision"; a document with none left is
+ready to export). For a scan, the word as it is on the page beside its text line; for a
+text, the lines around it; the original, the suggestion, its alternatives, rule and score.
 
-Keys: a accept, r reject, e edit, 1-9 take an alternative, u undo, A accept every
-undecided suggestion of the same rule and pair in the document, j / k next / previous.
-Filters: lowest confidence first, by rule, undecided only.
+Keys: a accept, r reject ("not this change"), p correct as printed (keep the word; learn
+protects it), e edit, 1-9 take an alternative, u clear, A accept every undecided
+suggestion of the same change in the document, z undo the last change (a bulk one as one
+step), j / k next / previous, f next filter (needs a decision, automatic, decided,
+everything). Whitespace and layout changes are one summary card per document (l; a / r
+all of them, o the list). s: the error series, the same change across the whole batch,
+decided in one step with exceptions unticked (x). Bulk actions show their count and ask
+first (Enter / Esc).
 
 Each decision is written to suggestions.csv at once (atomically): stopping the server or
 closing the browser loses nothing. Open the address printed at start: it carries the
@@ -130,10 +243,12 @@ EXPORT_HELP = """\
 Put the documents of CORRECTIONS (all, or the DOCs named) into the reading archive
 ARCHIVE_DIR:
   texts/<slug>.md    YAML front matter (title, author, date, source file and SHA-256,
-                     pages, ocrfix version, counts of auto / accepted / rejected / edited
-                     changes, reviewed) and the final text in paragraphs, page breaks
+                     pages, ocrfix version, counts of auto / accepted / rejected / kept /
+                     edited changes, reviewed) and the final text in paragraphs, page breaks
                      as <!-- page N -->
   texts/<slug>.txt   the final text exactly, as `ocrfix apply` makes it
+  texts/<slug>.pdf   (scans) the page images with the final text as a searchable layer
+  texts/<slug>.alto.xml  (scans) ALTO v4: the final words and their boxes, OCR as ALTERNATIVE
   versions/<slug>/   every version, vN.md and vN.txt, kept for good
   catalog.sqlite     documents, versions and a full-text index (`ocrfix archive search`)
 
@@ -171,6 +286,9 @@ that cannot be read.
 """
 
 
+WIDE_HELP = "also the less important columns (lines may be wider than the terminal)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ocrfix",
@@ -204,7 +322,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--lang",
         default="eng",
-        help="Tesseract language(s), e.g. eng or eng+deu (default: %(default)s)",
+        help="Tesseract language(s), e.g. eng or eng+deu, checked against `tesseract "
+        "--list-langs` before any scan is read (default: %(default)s)",
     )
     run.add_argument(
         "--psm",
@@ -322,6 +441,9 @@ def build_parser() -> argparse.ArgumentParser:
     apply.add_argument("corrections", type=Path, metavar="CORRECTIONS", help="output of ocrfix run")
     apply.add_argument("docs", nargs="*", metavar="DOC", help="document folders (default: all)")
     apply.add_argument("--no-learn", action="store_true", help="do not learn from the decisions")
+    apply.add_argument(
+        "--wide", action="store_true", help=f"{WIDE_HELP}: undecided, final.txt chars"
+    )
     apply.set_defaults(handler=cmd_apply)
 
     learn = commands.add_parser(
@@ -371,6 +493,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--gt", type=Path, required=True, metavar="GT_DIR", help="folder of ground-truth texts"
     )
     evaluate.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    evaluate.add_argument(
+        "--wide",
+        action="store_true",
+        help=f"{WIDE_HELP}: chars, WER raw and clean, false alarms counted",
+    )
     evaluate.set_defaults(handler=cmd_eval)
     add_archive_commands(commands)
     return parser
@@ -427,6 +554,7 @@ def add_archive_commands(commands) -> None:
         "document in ARCHIVE_DIR.",
     )
     listing.add_argument("archive", type=Path, metavar="ARCHIVE_DIR")
+    listing.add_argument("--wide", action="store_true", help=f"{WIDE_HELP}: version, pages")
     listing.set_defaults(handler=cmd_archive_list)
 
 
@@ -434,25 +562,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     """``ocrfix run``: the batch, with a progress bar, a summary table and report.html."""
     out_console = Console(quiet=args.quiet)
     err = error_console()
-    if args.jobs < 1:
-        raise UsageError("--jobs must be at least 1")
-    if args.max_pages < 1 or args.max_megapixels <= 0 or args.timeout <= 0:
-        raise UsageError("--max-pages, --max-megapixels and --timeout must be positive")
-    missing = [str(p) for p in args.lexicon if not p.is_file()]
-    if missing:
-        raise UsageError(f"{missing[0]}: no such lexicon file")
-    if args.model is not None and not (args.model / "model.json").is_file():
-        raise UsageError(f"{args.model}: not a correction model (see `ocrfix train`)")
-    settings = Settings(
-        model=str(args.model.resolve()) if args.model else None,
-        lang=args.lang,
-        psm=args.psm,
-        lexicons=tuple(str(p.resolve()) for p in args.lexicon),
-        preprocess=args.preprocess,
-        max_pixels=round(args.max_megapixels * 1e6),
-        max_pages=args.max_pages,
-        page_timeout=args.timeout,
-    )
     progress = Progress(
         TextColumn("[bold]ocrfix[/] pages"),
         BarColumn(),
@@ -464,29 +573,28 @@ def cmd_run(args: argparse.Namespace) -> int:
     )
     task = progress.add_task("pages", total=None)
     with progress:
-        batch = process_batch(
+        done = api.run(
             args.inputs,
             args.out,
-            settings,
             jobs=args.jobs,
             force=args.force,
+            lang=args.lang,
+            psm=args.psm,
+            preprocess=args.preprocess,
+            max_pages=args.max_pages,
+            max_megapixels=args.max_megapixels,
+            timeout=args.timeout,
+            lexicons=args.lexicon,
+            model=args.model,
+            report=False,  # written below, after the messages and the summary
             on_total=lambda total: progress.update(task, total=total),
             on_advance=lambda n: progress.advance(task, n),
         )
-    print_messages(batch, err)
-    out_console.print(summary_table(batch))
-    try:
-        report = write_report(args.out, batch)
-    except OSError as exc:
-        raise OutputError(args.out / "report.html", f"not written: {reason_of(exc)}") from None
-    out_console.print(f"Report: {report}", markup=False)
-    return batch_status(batch)
-
-
-def batch_status(batch: BatchResult) -> ExitCode:
-    """The exit status of a batch: the most serious kind among the failed inputs."""
-    codes = [o.exit_code for o in batch.failed]
-    return ExitCode(max(codes)) if codes else ExitCode.OK
+    print_messages(done.batch, err)
+    print_table(summary_table(done.batch), console=out_console)
+    report = api.write_report(args.out, done.batch)
+    say(f"Report: {report}", out_console)
+    return done.exit_code
 
 
 def cmd_train(args: argparse.Namespace) -> int:
@@ -505,7 +613,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         store.save(model, args.output)
     except OSError as exc:
         raise OutputError(args.output, f"not written: {reason_of(exc)}") from None
-    print(
+    say(
         f"{args.output}: {len(model.rules)} channel rules, decision model "
         f"{'with' if model.decision else 'without'} trees, from {model.pairs} pairs"
     )
@@ -535,9 +643,7 @@ def cmd_lexicon_build(args: argparse.Namespace) -> int:
         + f"\n{CORPUS_WORDS} {words}"
     )
     write_word_list(terms, args.output, header)
-    Console().print(
-        f"{len(terms)} words from {len(texts)} files written to {args.output}", markup=False
-    )
+    say(f"{len(terms)} words from {len(texts)} files written to {args.output}")
     return EXIT_OK if len(texts) == len(files) and not found.bad else EXIT_FAILED
 
 
@@ -548,36 +654,51 @@ def chosen_documents(args: argparse.Namespace) -> list[Path]:
     return document_folders(args.corrections, args.docs)
 
 
+APPLY_COLUMNS = (
+    Col("document", ID),
+    Col("accept"),
+    Col("edit"),
+    Col("reject"),
+    Col("keep"),
+    Col("auto\nkept"),
+    Col("undecided", wide=True),
+    Col("final.txt\nchars", wide=True),
+    Col("need a\ndecision", TEXT),
+)
+APPLY_COUNTS = ("accept", "edit", "reject", "keep", "auto", "undecided")
+
+
+def apply_row(doc: str, counts: dict[str, int], chars: int, summary: str) -> list[str]:
+    """The cells of a document (or the total) in ``ocrfix apply``'s table."""
+    return [doc, *(str(counts.get(k, 0)) for k in APPLY_COUNTS), str(chars), summary]
+
+
+def apply_table(result: api.ApplyResult, wide: bool = False) -> Table:
+    """A row per applied document, its decisions and what is left to decide; a total."""
+    docs = result.documents
+    rows = [apply_row(d.doc, d.counts, d.chars, d.workload.cell()) for d in docs]
+    sums = {k: sum(d.counts.get(k, 0) for d in docs) for k in APPLY_COUNTS}
+    chars = sum(d.chars for d in docs)
+    total = apply_row("total", sums, chars, result.workload.cell()) if docs else None
+    return make_table("ocrfix apply", APPLY_COLUMNS, rows, wide, total)
+
+
 def cmd_apply(args: argparse.Namespace) -> int:
     """``ocrfix apply``: final.txt of each document from its decisions, then learn."""
-    from ocrfix.review.decisions import DecisionError, apply_document
-    from ocrfix.review.learn import learn
-
     err = error_console()
-    folders = chosen_documents(args)
-    table = Table(title="ocrfix apply")
-    table.add_column("document")
-    for column in ("accepted", "edited", "rejected", "auto kept", "undecided", "final.txt chars"):
-        table.add_column(column, justify="right")
-    applied, refused = [], 0
-    for folder in folders:
-        try:
-            done = apply_document(folder)
-        except DecisionError as exc:
-            err.print(f"error: {exc}", markup=False)
-            refused += 1
-            continue
-        applied.append(folder)
-        c = done.counts
-        table.add_row(
-            done.doc,
-            *(str(c[k]) for k in ("accept", "edit", "reject", "auto", "undecided")),
-            str(done.chars),
-        )
-    Console().print(table)
-    if applied and not args.no_learn:
-        print_learned(learn(applied), err)
-    return EXIT_FAILED if refused else EXIT_OK
+    result = api.apply(args.corrections, args.docs, learn=not args.no_learn)
+    for exc in result.refused:
+        err.print(f"error: {exc}", markup=False)
+    print_table(apply_table(result, args.wide), args.wide)
+    if result.documents:
+        say(f"Left for review: {result.workload.summary()}")
+    if result.learned is not None:
+        print_learned(result.learned, err)
+    if result.report_error is not None:
+        err.print(f"error: {result.report_error}", markup=False)
+    elif result.report is not None:
+        say(f"Report: {result.report}")
+    return result.exit_code
 
 
 def cmd_learn(args: argparse.Namespace) -> int:
@@ -591,16 +712,15 @@ def cmd_learn(args: argparse.Namespace) -> int:
     return EXIT_FAILED if result.errors else EXIT_OK
 
 
-def print_learned(result, err: Console) -> None:
+def print_learned(result: LearnResult, err: Console) -> None:
     """One line per refused document, then what the learned folder holds."""
     for exc in result.errors:
         err.print(f"error: {exc}", markup=False)
-    Console(soft_wrap=True).print(
+    say(
         f"Learned from {result.documents} document(s) ({result.accepted} accepted or edited, "
         f"{result.rejected} rejected): {result.protected_words} protected words, "
         f"{result.confusions} confusions, {result.rejected_pairs} rejected pairs in "
-        f"{result.folder}",
-        markup=False,
+        f"{result.folder}"
     )
 
 
@@ -628,61 +748,58 @@ def cmd_review(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+EVAL_COLUMNS = (  # a column, the field of evaluate.scores_frame it shows, its format
+    (Col("document", ID), "doc", "{}"),
+    (Col("chars", wide=True), "chars", "{:d}"),
+    (Col("CER\nraw"), "cer_raw", "{:.2%}"),
+    (Col("CER\nclean"), "cer_clean", "{:.2%}"),
+    (Col("CER\nreduction"), "error_reduction", "{:.1%}"),
+    (Col("WER\nraw", wide=True), "wer_raw", "{:.2%}"),
+    (Col("WER\nclean", wide=True), "wer_clean", "{:.2%}"),
+    (Col("false\nalarms", wide=True), "false_alarms", "{:d}"),
+    (Col("false\nalarms\nper 10k"), "false_alarms_per_10k", "{:.1f}"),
+    (Col("ideal\nreview"), "ideal_reduction", "{:.1%}"),
+    (Col("review\nitems\nper 1k"), "items_per_1k", "{:.1f}"),
+)
+
+
+def eval_cells(record: dict) -> list[str]:
+    """The cells of one row of ``ocrfix eval``'s table from a row of the scores frame."""
+    return [fmt.format(record[key]) for _, key, fmt in EVAL_COLUMNS]
+
+
+def eval_table(evaluation: Evaluation, title: str, wide: bool = False) -> Table:
+    """A row per document and the total (the last row of ``evaluation.frame``)."""
+    records = [eval_cells(r) for r in evaluation.frame.to_dict("records")]
+    cols = [col for col, _, _ in EVAL_COLUMNS]
+    return make_table(title, cols, records[:-1], wide, total=records[-1])
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     """``ocrfix eval``: CER, WER and false alarms of a run against ground truth."""
-    from ocrfix.evaluate import evaluate, to_json
-
     err = error_console()
-    for folder in (args.out_dir, args.gt):
-        if not folder.is_dir():
-            raise InputError(folder, "no such folder")
-    scores, total, missing = evaluate(args.out_dir, args.gt)
-    if not scores:
-        raise InputError(args.out_dir, f"no document has a ground truth in {args.gt}")
+    evaluation = api.evaluate(args.out_dir, args.gt)
     if args.json:
-        print(to_json(scores, total, missing))
+        print(evaluation.to_json())
         return EXIT_OK
-    table = Table(title=f"ocrfix eval: {args.out_dir} against {args.gt}")
-    for column in (
-        "document",
-        "chars",
-        "CER raw",
-        "CER clean",
-        "CER reduction",
-        "WER raw",
-        "WER clean",
-        "false alarms",
-        "per 10k",
-        "ideal review",
-        "items/1k",
-    ):
-        table.add_column(
-            column,
-            justify="left" if column == "document" else "right",
-            no_wrap=column == "document",
-        )
-    for s in [*scores, total]:
-        table.add_row(
-            s.doc,
-            str(s.chars),
-            f"{s.cer_raw:.2%}",
-            f"{s.cer_clean:.2%}",
-            f"{s.error_reduction:.1%}",
-            f"{s.wer_raw:.2%}",
-            f"{s.wer_clean:.2%}",
-            str(s.false_alarms),
-            f"{s.false_alarms_per_10k:.1f}",
-            f"{s.ideal_reduction:.1%}",
-            f"{s.items_per_1k:.1f}",
-            end_section=s is scores[-1],
-        )
-    Console().print(table)
+    title = f"ocrfix eval: {args.out_dir} against {args.gt}"
+    print_table(eval_table(evaluation, title, args.wide), args.wide)
+    missing = evaluation.missing
     if missing:
         err.print(
             f"note: {len(missing)} document(s) without ground truth: " + ", ".join(missing[:5]),
             markup=False,
         )
     return EXIT_OK
+
+
+EXPORT_COLUMNS = (
+    Col("document", ID),
+    Col("slug", ID),
+    Col("status", TEXT),
+    Col("version"),
+    Col("reviewed", WORD),
+)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -708,9 +825,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise OutputError(args.archive, reason_of(exc)) from None
     for line in result.tidied:
         err.print(f"tidied: {line}", markup=False)
-    table = Table(title=f"ocrfix export → {args.archive}")
-    for column in ("document", "slug", "status", "version", "reviewed"):
-        table.add_column(column, justify="right" if column == "version" else "left")
+    rows = []
     for o in result.outcomes:
         for note in o.notes:
             err.print(f"note: {o.doc}: {note}", markup=False)
@@ -719,8 +834,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         status = f"{o.status} ({o.change})" if o.change else o.status
         version = str(o.version) if o.version else ""
         reviewed = "" if o.status == REFUSED else ("yes" if o.reviewed else "no")
-        table.add_row(o.doc, o.slug, status, version, reviewed)
-    Console().print(table)
+        rows.append([o.doc, o.slug, status, version, reviewed])
+    print_table(make_table(f"ocrfix export → {args.archive}", EXPORT_COLUMNS, rows))
     count = {s: sum(o.status == s for o in result.outcomes) for s in (NEW, VERSION, UNCHANGED)}
     left_out = sum(o.status == UNREVIEWED for o in result.outcomes)
     summary = (
@@ -729,8 +844,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     )
     if left_out:
         summary += f"; {left_out} not reviewed, left out (--include-unreviewed takes them)"
-    Console(soft_wrap=True).print(summary, markup=False)
+    say(summary)
     return EXIT_FAILED if result.refused else EXIT_OK
+
+
+SEARCH_COLUMNS = (Col("#"), Col("title", TEXT), Col("slug", ID), Col("snippet", TEXT))
 
 
 def cmd_archive_search(args: argparse.Namespace) -> int:
@@ -745,20 +863,27 @@ def cmd_archive_search(args: argparse.Namespace) -> int:
     finally:
         conn.close()
     if not hits:
-        Console(soft_wrap=True).print(f"No document matches {args.query}", markup=False)
+        say(f"No document matches {args.query}")
         return EXIT_OK
-    table = Table(title=f"{args.query} in {args.archive}")
-    table.add_column("#", justify="right")
-    table.add_column("title", ratio=2)
-    table.add_column("slug", ratio=2, overflow="fold")
-    table.add_column("snippet", ratio=5)
+    rows = []
     for hit in hits:
         snippet = Text()
         for piece, match in hit.parts():
             snippet.append(f"[{piece}]" if match else piece, style="bold yellow" if match else "")
-        table.add_row(str(hit.rank), Text(hit.title), Text(hit.slug), snippet)
-    Console().print(table)
+        rows.append([str(hit.rank), hit.title, hit.slug, snippet])
+    print_table(make_table(f"{args.query} in {args.archive}", SEARCH_COLUMNS, rows))
     return EXIT_OK
+
+
+LIST_COLUMNS = (
+    Col("slug", ID),
+    Col("title", TEXT),
+    Col("author", TEXT),
+    Col("date", WORD),
+    Col("version", wide=True),
+    Col("reviewed", WORD),
+    Col("pages", wide=True),
+)
 
 
 def cmd_archive_list(args: argparse.Namespace) -> int:
@@ -770,20 +895,20 @@ def cmd_archive_list(args: argparse.Namespace) -> int:
         rows = documents(conn)
     finally:
         conn.close()
-    table = Table(title=f"{args.archive}: {len(rows)} document(s)")
-    for column in ("slug", "title", "author", "date", "version", "reviewed", "pages"):
-        table.add_column(column, justify="right" if column in ("version", "pages") else "left")
-    for row in rows:
-        table.add_row(
-            Text(row["slug"]),
-            Text(row["title"]),
-            Text(row["author"] or ""),
+    cells = [
+        [
+            row["slug"],
+            row["title"],
+            row["author"] or "",
             row["date"] or "",
             str(row["version"]),
             "yes" if row["reviewed"] else "no",
             str(row["pages"]),
-        )
-    Console().print(table)
+        ]
+        for row in rows
+    ]
+    title = f"{args.archive}: {len(rows)} document(s)"
+    print_table(make_table(title, LIST_COLUMNS, cells, args.wide), args.wide)
     return EXIT_OK
 
 
@@ -807,23 +932,15 @@ def print_messages(batch: BatchResult, err: Console) -> None:
         )
 
 
+RUN_HEADERS = ("done", "skipped", "failed", "pages", "words", "suggestions", "applied", "seconds")
+RUN_COLUMNS = tuple(Col(header) for header in RUN_HEADERS)
+
+
 def summary_table(batch: BatchResult) -> Table:
-    """Documents, pages, words, suggestions, failures and seconds of a batch."""
+    """Documents done, skipped and failed; pages, words, suggestions and seconds of a batch."""
     done = [o for o in batch.outcomes if o.status == "done"]
     skipped = sum(o.status == "skipped" for o in batch.outcomes)
-    table = Table(title="ocrfix run")
-    for column in (
-        "documents",
-        "skipped",
-        "failed",
-        "pages",
-        "words",
-        "suggestions",
-        "applied",
-        "seconds",
-    ):
-        table.add_column(column, justify="right")
-    table.add_row(
+    row = [
         str(len(done)),
         str(skipped),
         str(len(batch.failed)),
@@ -832,8 +949,8 @@ def summary_table(batch: BatchResult) -> Table:
         str(sum(o.suggestions for o in done)),
         str(sum(o.auto for o in done)),
         f"{batch.seconds:.1f}",
-    )
-    return table
+    ]
+    return make_table("ocrfix run", RUN_COLUMNS, [row])
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -100,3 +100,25 @@ def reason_of(exc: BaseException) -> str:
         return os_reason(exc)
     text = " ".join(str(exc).split()) or "no details"
     return f"{type(exc).__name__}: {text}"
+
+
+class MissingLanguage(UsageError):
+    """A Tesseract language asked for (``--lang``) that is not installed: a usage error,
+    found before any work starts.
+
+    >>> error = MissingLanguage("fra+eng", ["fra"], ["eng", "osd"])
+    >>> error.exit_code, str(error).split(";")[0]
+    (<ExitCode.USAGE: 2>, 'Tesseract has no language data for fra (asked for fra+eng')
+    """
+
+    def __init__(self, spec: str, missing: list[str], installed: list[str]) -> None:
+        self.spec, self.missing, self.installed = spec, list(missing), list(installed)
+        packages = [f"tesseract-ocr-{m.lower().replace('_', '-')}" for m in missing if "/" not in m]
+        hint = f"; install {' '.join(packages)}" if packages else ""
+        super().__init__(
+            f"Tesseract has no language data for {', '.join(missing)} (asked for {spec}; "
+            f"installed: {', '.join(installed) or 'none'}){hint}"
+        )
+
+    def __reduce__(self):
+        return type(self), (self.spec, self.missing, self.installed)

@@ -10,8 +10,12 @@ automatic, each an item a person must look at.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field, fields
+from functools import cached_property
 from pathlib import Path
+
+import pandas as pd
 
 from ocrfix.ingest import read_text
 from ocrfix.metrics import (
@@ -87,37 +91,26 @@ class Score:
         return 1e3 * self.review_items / max(self.raw_words, 1)
 
     def add(self, other: Score) -> None:
-        for name in (
-            "chars",
-            "words",
-            "char_errors_raw",
-            "char_errors_clean",
-            "word_errors_raw",
-            "word_errors_clean",
-            "correct_words",
-            "false_alarms",
-            "char_errors_ideal",
-            "review_items",
-            "raw_words",
-        ):
+        for name in COUNTS:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
     def as_dict(self) -> dict:
-        figures = {
-            name: round(getattr(self, name), 6)
-            for name in (
-                "cer_raw",
-                "cer_clean",
-                "wer_raw",
-                "wer_clean",
-                "error_reduction",
-                "false_alarms_per_10k",
-                "cer_ideal",
-                "ideal_reduction",
-                "items_per_1k",
-            )
-        }
+        figures = {name: round(getattr(self, name), 6) for name in RATES}
         return {**asdict(self), **figures}
+
+
+COUNTS = tuple(f.name for f in fields(Score) if f.name != "doc")  # what a total sums
+RATES = (
+    "cer_raw",
+    "cer_clean",
+    "wer_raw",
+    "wer_clean",
+    "error_reduction",
+    "false_alarms_per_10k",
+    "cer_ideal",
+    "ideal_reduction",
+    "items_per_1k",
+)
 
 
 def truth_for(doc: str, gt_dir: Path) -> Path | None:
@@ -180,13 +173,90 @@ def evaluate(out_dir: Path, gt_dir: Path) -> tuple[list[Score], Score, list[str]
         clean = (folder / "clean.txt").read_text("utf-8")
         rows = read_table(folder / "suggestions.csv").rows
         scores.append(score_document(folder.name, raw, clean, read_text(truth)[0], rows))
-    total = Score("total")
-    for score in scores:
-        total.add(score)
-    return scores, total, missing
+    return scores, total_of(scores), missing
+
+
+# ---------------------------------------------------------------- tables (pandas)
+
+
+def counts_frame(scores: Iterable[Score]) -> pd.DataFrame:
+    """One row per score: ``doc`` and the counts (int64), nothing derived."""
+    records = [{"doc": s.doc, **{name: getattr(s, name) for name in COUNTS}} for s in scores]
+    frame = pd.DataFrame(records, columns=["doc", *COUNTS])
+    return frame.astype({"doc": "str", **dict.fromkeys(COUNTS, "int64")})
+
+
+def share_removed(before: pd.Series, after: pd.Series) -> pd.Series:
+    """``1 - after / before``, and 0 where there was nothing to remove (as
+    :attr:`Score.error_reduction`)."""
+    return (1 - after / before.where(before > 0)).fillna(0.0)
+
+
+def with_rates(counts: pd.DataFrame) -> pd.DataFrame:
+    """``counts`` with the columns of :data:`RATES`, computed as :class:`Score` does."""
+    f = counts.copy()
+    chars, words = f["chars"].clip(lower=1), f["words"].clip(lower=1)
+    f["cer_raw"] = f["char_errors_raw"] / chars
+    f["cer_clean"] = f["char_errors_clean"] / chars
+    f["wer_raw"] = f["word_errors_raw"] / words
+    f["wer_clean"] = f["word_errors_clean"] / words
+    f["error_reduction"] = share_removed(f["char_errors_raw"], f["char_errors_clean"])
+    f["false_alarms_per_10k"] = 1e4 * f["false_alarms"] / f["correct_words"].clip(lower=1)
+    f["cer_ideal"] = f["char_errors_ideal"] / chars
+    f["ideal_reduction"] = share_removed(f["char_errors_raw"], f["char_errors_ideal"])
+    f["items_per_1k"] = 1e3 * f["review_items"] / f["raw_words"].clip(lower=1)
+    return f
+
+
+def scores_frame(scores: Iterable[Score]) -> pd.DataFrame:
+    """The scores as a table: ``doc``, the counts and the rates, one row per document.
+
+    >>> frame = scores_frame([Score("a", chars=100, char_errors_raw=4, char_errors_clean=1)])
+    >>> float(frame.loc[0, "cer_clean"]), float(frame.loc[0, "error_reduction"])
+    (0.01, 0.75)
+    """
+    return with_rates(counts_frame(scores))
+
+
+def total_frame(frame: pd.DataFrame, name: str = "total") -> pd.DataFrame:
+    """One row, ``name``: the sums of the counts of ``frame``, and the rates of those sums
+    (not the mean of the documents' rates)."""
+    sums = frame[list(COUNTS)].sum().astype("int64")
+    return with_rates(pd.DataFrame([{"doc": name, **sums.to_dict()}]))
+
+
+def with_total(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its total as a last row (``doc`` is ``total``)."""
+    return pd.concat([frame, total_frame(frame)], ignore_index=True)
+
+
+def total_of(scores: Iterable[Score]) -> Score:
+    """The :class:`Score` of a batch: the sums of the documents' counts."""
+    sums = counts_frame(scores)[list(COUNTS)].sum()
+    return Score("total", **{name: int(sums[name]) for name in COUNTS})
+
+
+@dataclass
+class Evaluation:
+    """The scores of a run against ground truth: per document, in total, and the
+    documents that have no truth."""
+
+    scores: list[Score]
+    total: Score
+    missing: list[str] = field(default_factory=list)
+
+    @cached_property
+    def frame(self) -> pd.DataFrame:
+        """One row per document and a last ``total`` row: ``doc``, counts and rates."""
+        return with_total(scores_frame(self.scores))
+
+    def to_json(self) -> str:
+        """What ``ocrfix eval --json`` prints."""
+        return to_json(self.scores, self.total, self.missing)
 
 
 def to_json(scores: list[Score], total: Score, missing: list[str]) -> str:
+    """The scores as JSON: ``documents``, ``total`` and ``without_truth``."""
     return json.dumps(
         {
             "documents": [s.as_dict() for s in scores],

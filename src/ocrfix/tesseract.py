@@ -21,7 +21,13 @@ from collections.abc import Sequence
 import cv2
 import numpy as np
 
-from ocrfix.errors import ExternalError, ExternalTimeout, MissingDependency
+from ocrfix.errors import (
+    ExternalError,
+    ExternalTimeout,
+    MissingDependency,
+    MissingLanguage,
+    UsageError,
+)
 
 PROGRAM = "tesseract"
 ENVIRONMENT = {"OMP_THREAD_LIMIT": "1"}
@@ -117,6 +123,38 @@ def languages() -> tuple[str, ...]:
         return ()
     lines = (out or err).splitlines()[1:]
     return tuple(sorted(ln.strip() for ln in lines if ln.strip()))
+
+
+def installed() -> bool:
+    """Whether ``tesseract`` is on PATH."""
+    return shutil.which(PROGRAM) is not None
+
+
+def language_names(spec: str) -> list[str]:
+    """The languages a ``-l`` spec loads: ``+`` joins them, ``~`` marks one not to load.
+
+    >>> language_names("fra+eng"), language_names(" eng+~osd+ ")
+    (['fra', 'eng'], ['eng'])
+    """
+    parts = (part.strip() for part in spec.split("+"))
+    return [part for part in parts if part and not part.startswith("~")]
+
+
+def missing_languages(spec: str) -> list[str]:
+    """The languages of ``spec`` that Tesseract has no data for (all of them when Tesseract
+    is not installed); ``tesseract --list-langs`` is asked once per process."""
+    have = set(languages())
+    return [name for name in language_names(spec) if name not in have]
+
+
+def require_languages(spec: str) -> None:
+    """Raise :class:`MissingLanguage` (a usage error) unless Tesseract has every language of
+    ``spec``, or :class:`UsageError` when ``spec`` names none."""
+    if not language_names(spec):
+        raise UsageError(f"language {spec!r} names no Tesseract language (e.g. eng, eng+deu)")
+    missing = missing_languages(spec)
+    if missing:
+        raise MissingLanguage(spec, missing, list(languages()))
 
 
 def image_to_tsv(
