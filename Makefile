@@ -8,6 +8,7 @@ STAMP := $(VENV)/.installed
 .PHONY: setup system-deps demo test lint bench samples model score clean
 
 setup: system-deps $(STAMP)
+	@scripts/install-ocr-models.sh
 
 system-deps:
 	@scripts/install-system-deps.sh
@@ -27,6 +28,7 @@ test: setup
 
 bench: setup
 	$(BIN)/pip install --quiet -e '.[bench]'
+	bench/install-fonts.sh
 	$(BIN)/python bench/foundation.py
 	$(BIN)/python bench/scans.py
 	$(BIN)/python bench/review.py

@@ -174,10 +174,11 @@ def test_bundled_samples_all_process(tmp_path, capsys):
     report = (tmp_path / "report.html").read_text("utf-8")
     assert 'href="circle_notes/clean.txt"' in report
     # the worn page leaves several changes for a person, each on a word of the scan
+    # (2 read with best_int, the default OCR model; 3 with fast)
     worn = tmp_path / "toad_lane_talk_worn"
     rows = decisions.read_table(worn / "suggestions.csv").rows
     review = [r for r in rows if not r.auto]
-    assert len(review) >= 3
+    assert len(review) >= 2
     with (worn / "words.tsv").open(encoding="utf-8", newline="") as fh:
         boxes = [(int(w["start"]), int(w["end"])) for w in csv.DictReader(fh, delimiter="\t")]
     assert all(any(a <= r.start < b for a, b in boxes) for r in review)

@@ -78,10 +78,23 @@ def test_dpi_estimate_from_text_height_within_15_percent(grey, factor):
 
 
 def test_low_resolution_page_without_dpi_is_rescaled_to_about_300(grey):
-    prepared = pp.prepare(synth.rescale(grey, 0.5), None)
+    # 120 dpi: an x-height of 11 px, too small for Tesseract (150 dpi, 13 px, is read as is)
+    prepared = pp.prepare(synth.rescale(grey, 0.4), None)
     assert prepared.log["dpi_from"] == "text height"
-    assert 1.6 <= prepared.log["scale"] <= 2.4
+    assert 2.0 <= prepared.log["scale"] <= 3.0
     assert abs(prepared.image.shape[0] - grey.shape[0]) <= 0.2 * grey.shape[0]
+
+
+def test_a_page_whose_text_suits_tesseract_is_not_enlarged(grey):
+    for factor, file_dpi in ((0.67, None), (0.5, None), (1.0, 300)):
+        prepared = pp.prepare(synth.rescale(grey, factor), file_dpi)
+        assert prepared.log["scale"] == 1.0, factor
+
+
+def test_a_stated_dpi_is_believed_over_the_text_height(grey):
+    small_type = synth.rescale(grey, 0.6)  # 300 dpi, but type 0.6 the usual size
+    prepared = pp.prepare(small_type, 300)
+    assert prepared.log["dpi_from"] == "file" and prepared.log["scale"] == 1.0
 
 
 def test_a_wrong_file_dpi_is_overruled_by_the_text(grey):
@@ -217,7 +230,8 @@ def test_upside_down_page_is_turned(grey, clean):
 
 def test_the_search_is_bounded_recorded_and_keeps_the_best(grey, clean):
     shaded = synth.shadow(grey, 0.5, seed=3)
-    read = read_page_image(shaded, 300, retry_below=101.0, max_tries=3)  # never content
+    never_content = pp.Rules(min_gain=-1000.0)  # and never discouraged by a try's gain
+    read = read_page_image(shaded, 300, retry_below=101.0, max_tries=3, rules=never_content)
     tries = read.log["tries"]
     assert len(tries) == 3
     assert [(t["image"], t["psm"]) for t in tries[:2]] == [("clean", 3), ("otsu", 3)]

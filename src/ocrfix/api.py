@@ -17,6 +17,7 @@ status the command would end with)::
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -106,12 +107,36 @@ def has_scans(inputs: list[Path], out: Path) -> bool:
     return any(ingest.kind_of(path) != "text" for path in found.files)
 
 
-def check_languages(inputs: list[Path], out: Path, lang: str) -> None:
-    """Refuse, before any work, a ``lang`` that Tesseract does not have, when the batch has
-    scans to read and Tesseract is installed (:class:`ocrfix.errors.MissingLanguage`, exit
-    status 2). Without Tesseract each scan fails on its own line and texts go on."""
+def check_languages(
+    inputs: list[Path], out: Path, lang: str, ocr_model: str = tesseract.SYSTEM_MODEL
+) -> None:
+    """Refuse, before any work, a ``lang`` that Tesseract does not have in ``ocr_model``'s
+    folder, when the batch has scans to read and Tesseract is installed
+    (:class:`ocrfix.errors.MissingLanguage`, exit status 2). Without Tesseract each scan
+    fails on its own line and texts go on."""
     if tesseract.installed() and has_scans(inputs, out):
-        tesseract.require_languages(lang)
+        tesseract.require_languages(lang, ocr_model)
+
+
+def choose_ocr_model(ocr_model: PathLike | None, lang: str = "eng") -> tuple[str, str | None]:
+    """The Tesseract model to read with (a name, or a folder's absolute path), and a note
+    when the default one is not installed and the system's ``fast`` is used instead.
+
+    The default (``ocr_model`` None) is ``best_int`` when it has every language of
+    ``lang``, else ``fast`` (the system's languages). :class:`UsageError` for an unknown
+    name, a missing folder or a model asked for by name that is not installed."""
+    if ocr_model is None:
+        if tesseract.installed_model(tesseract.DEFAULT_MODEL):
+            if tesseract.missing_languages(lang, tesseract.DEFAULT_MODEL):
+                return tesseract.SYSTEM_MODEL, None  # e.g. deu: only the system has it
+            return tesseract.DEFAULT_MODEL, None
+        return tesseract.SYSTEM_MODEL, (
+            f"the OCR model '{tesseract.DEFAULT_MODEL}' is not installed "
+            f"(`make setup` installs it); reading with the system's '{tesseract.SYSTEM_MODEL}'"
+        )
+    name = os.fspath(ocr_model)
+    folder = tesseract.model_folder(name)
+    return (name if name in tesseract.MODELS else str(folder)), None
 
 
 def run(
@@ -128,6 +153,7 @@ def run(
     timeout: float = tesseract.DEFAULT_TIMEOUT,
     lexicons: Iterable[PathLike] = (),
     model: PathLike | None = None,
+    ocr_model: PathLike | None = None,
     report: bool = True,
     on_total: Callable[[int], None] = lambda total: None,
     on_advance: Callable[[int], None] = lambda pages: None,
@@ -135,7 +161,9 @@ def run(
     """OCR and clean a batch, as ``ocrfix run``: a folder ``out/<doc>/`` per document
     (raw.txt, clean.txt, suggestions.csv, ...) and, with ``report``, ``out/report.html``.
 
-    The options are those of ``ocrfix run`` (``lexicons`` is ``--lexicon`` repeated). A bad
+    The options are those of ``ocrfix run`` (``lexicons`` is ``--lexicon`` repeated;
+    ``ocr_model`` None: ``best_int`` if installed with every language of ``lang``, else
+    the system's ``fast``). A bad
     input does not stop the batch: it is an outcome with ``status == "failed"``. Raises
     :class:`ocrfix.errors.UsageError` for options that cannot be right, including a
     ``lang`` Tesseract has not installed (checked when the batch has scans), and
@@ -155,7 +183,10 @@ def run(
     check_options(jobs, max_pages, max_megapixels, timeout, lexicon_paths)
     model_path = Path(model) if model is not None else None
     check_model(model_path)
-    check_languages(paths, out, lang)
+    ocr_name, note = choose_ocr_model(ocr_model, lang)
+    if note:
+        warnings.warn(note, stacklevel=2)
+    check_languages(paths, out, lang, ocr_name)
     settings = Settings(
         model=str(model_path.resolve()) if model_path else None,
         lang=lang,
@@ -165,6 +196,7 @@ def run(
         max_pixels=round(max_megapixels * 1e6),
         max_pages=max_pages,
         page_timeout=timeout,
+        ocr_model=ocr_name,
     )
     batch = process_batch(
         paths, out, settings, jobs=jobs, force=force, on_total=on_total, on_advance=on_advance

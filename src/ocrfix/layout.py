@@ -7,7 +7,9 @@ is dropped and no word is changed.
 
 Running headers, footers and page numbers are *marked*, not removed: each word gets a zone
 (``body``, ``header``, ``footer`` or ``page-number``) that the text stage can use to keep
-them out of running text. ``raw.txt`` still holds every word.
+them out of running text. What Tesseract read in a picture, an ornament or a rule gets the
+zone ``picture`` (:mod:`ocrfix.pictures`); the pipeline removes it from ``clean.txt`` by
+suggestions. ``raw.txt`` still holds every word.
 """
 
 from __future__ import annotations
@@ -18,10 +20,12 @@ from dataclasses import dataclass
 
 import regex
 
+from ocrfix import pictures
 from ocrfix.ocr import Word
 
 BODY, HEADER, FOOTER, PAGE_NUMBER = "body", "header", "footer", "page-number"
-ZONES = (BODY, HEADER, FOOTER, PAGE_NUMBER)
+PICTURE = pictures.RULE
+ZONES = (BODY, HEADER, FOOTER, PAGE_NUMBER, PICTURE)
 CANDIDATE = "?"  # suffix of a zone that needs a second page to confirm it
 
 # A page number on a line of its own: 12, - 12 -, [12], p. 12, Page 12, xiv.
@@ -147,11 +151,20 @@ def stands_apart(lines: list[Line], index: int, line_height: float) -> bool:
     return gap > 0.9 * line_height
 
 
-def zones(words: list[Word], page_height: int) -> list[str]:
+def zones(
+    words: list[Word], page_height: int, picture_boxes: list[pictures.Box] | None = None
+) -> list[str]:
     """Each word's zone; a plain line standing apart at the top or bottom of the page is
-    marked ``header?`` or ``footer?``, for :func:`confirm_running` to decide."""
-    result = [BODY] * len(words)
-    lines = lines_of(words)
+    marked ``header?`` or ``footer?``, for :func:`confirm_running` to decide. Words read
+    in a picture (:func:`ocrfix.pictures.picture_flags`, with the page's ``picture_boxes``)
+    are ``picture``, and the running lines are looked for among the others."""
+    flags = pictures.picture_flags(words, picture_boxes or [])
+    result = [PICTURE if flag else BODY for flag in flags]
+    kept = [i for i, flag in enumerate(flags) if not flag]
+    lines = [
+        dataclasses.replace(line, indices=tuple(kept[i] for i in line.indices))
+        for line in lines_of([words[i] for i in kept])
+    ]
     if len(lines) < 3:
         return result
     heights = sorted(line.bottom - line.top for line in lines)

@@ -1,18 +1,21 @@
 """One scanned page, from pixels to words: preprocess, OCR, a bounded search, layout.
 
 The first try reads the cleaned page (:func:`ocrfix.preprocess.prepare`) with the page
-segmentation mode asked for. Only when its mean word confidence is poor are alternatives
-tried, one at a time, each from the best page so far:
+segmentation mode asked for. Only when the confidence of its text is poor are
+alternatives tried, one at a time, each from the best page so far:
 
 1. when the confidence is very poor, the page turned the way Tesseract's orientation
    detection says (a page upside down or on its side reads as garbage);
 2. another binarization of the same normalized page (Otsu's global threshold keeps faint
    strokes that the cleaning dropped);
 3. another page segmentation mode (one uniform block of text, for pages whose layout
-   Tesseract misreads).
+   Tesseract misreads; not on a page with columns, which it reads straight across).
 
-At most ``max_tries`` readings in all; the one with the best length-weighted confidence
-is kept, and every try is recorded for the manifest.
+The confidence that decides is that of the text (:func:`text_confidence`): what
+Tesseract read in a picture does not make a well-read page look poor. The search stops
+when an alternative gained little (the next will not win either). At most ``max_tries``
+readings in all; the one with the best length-weighted confidence is kept, and every try
+is recorded for the manifest. The numbers are :data:`ocrfix.preprocess.RULES`.
 """
 
 from __future__ import annotations
@@ -25,11 +28,9 @@ import numpy as np
 from ocrfix import layout, ocr, preprocess, tesseract
 from ocrfix.errors import ExternalTimeout
 
-# An orientation that Tesseract reports with less confidence than this is not acted on.
-MIN_OSD_CONFIDENCE = 3.0
-# Orientation detection (about half a Tesseract pass) is asked only below this mean word
-# confidence: a page upside down or on its side reads at 30-45, a poor scan upright at 60+.
-TURN_BELOW = 60.0
+RULES = preprocess.RULES
+MIN_OSD_CONFIDENCE = RULES.min_osd_confidence  # kept for callers of the old names
+TURN_BELOW = RULES.turn_below
 
 
 @dataclass
@@ -50,6 +51,10 @@ class Try:
     @property
     def chars(self) -> int:
         return sum(len(w.text) for w in self.words)
+
+    @property
+    def text_conf(self) -> float:
+        return text_confidence(self.words, self.prepared.picture_boxes if self.prepared else [])
 
     def record(self) -> dict:
         return {
@@ -72,6 +77,44 @@ class PageRead:
     log: dict = field(default_factory=dict)
     seconds_preprocess: float = 0.0
     seconds_ocr: float = 0.0
+    picture_boxes: list[tuple[int, int, int, int]] = field(default_factory=list)
+
+
+def in_box(word: ocr.Word, boxes: list[tuple[int, int, int, int]]) -> bool:
+    """Whether the centre of a word's box lies in one of ``boxes`` (left, top, right,
+    bottom)."""
+    x, y = word.left + word.width / 2, word.top + word.height / 2
+    return any(left <= x <= right and top <= y <= bottom for left, top, right, bottom in boxes)
+
+
+def text_confidence(words: list[ocr.Word], boxes: list[tuple[int, int, int, int]]) -> float:
+    """The length-weighted confidence of the words that are text: with a letter or digit,
+    outside the picture ``boxes``; of all the words when none is.
+
+    >>> w = lambda conf, text, left=0: ocr.Word(1, 1, 1, 1, left, 0, 10, 10, conf, text)
+    >>> text_confidence([w(95.0, "ink"), w(20.0, "~=|"), w(10.0, "Wm", 500)], [(400, 0, 900, 50)])
+    95.0
+    """
+    text = [w for w in words if any(c.isalnum() for c in w.text) and not in_box(w, boxes)]
+    return ocr.mean_confidence(text or words)
+
+
+def next_step(
+    plan: list[str], best: Try, first: Try, tries: int, rules: preprocess.Rules = RULES
+) -> str | None:
+    """The next alternative worth reading, taken from ``plan``; None when the search should
+    stop: the last alternative (``tries`` readings so far) gained less than
+    ``rules.min_gain`` over the first reading."""
+    if tries > 1 and best.text_conf < first.text_conf + rules.min_gain:
+        return None
+    while plan:
+        step = plan.pop(0)
+        if step == "turn" and best.text_conf >= rules.turn_below:
+            continue
+        if step == "psm" and best.prepared.gutters:  # psm 6 reads across the columns
+            continue
+        return step
+    return None
 
 
 def score(attempt: Try, most_chars: int) -> float:
@@ -159,7 +202,7 @@ class Reader:
         rotate, confidence = ocr.orientation(prepared.image, prepared.dpi, self.budget())
         self.seconds_ocr += time.perf_counter() - start
         self.osd = {"rotate": rotate, "confidence": round(confidence, 2)}
-        return rotate if confidence >= MIN_OSD_CONFIDENCE else 0
+        return rotate if confidence >= RULES.min_osd_confidence else 0
 
 
 def read_page_image(
@@ -171,6 +214,7 @@ def read_page_image(
     retry_below: float = 75.0,
     max_tries: int = 3,
     timeout: float = tesseract.DEFAULT_TIMEOUT,
+    rules: preprocess.Rules = RULES,
 ) -> PageRead:
     """Preprocess and read one grey page, searching alternatives when the first reading
     is poor; see the module's docstring. Tesseract has ``timeout`` seconds in all."""
@@ -182,13 +226,13 @@ def read_page_image(
         if turn:
             prepared = reader.prepare(turn)
     tries = [reader.read(prepared, "clean", psm, turn)]
-    plan = ["turn", "otsu", "psm"]
-    while tries[0].words and len(tries) < max_tries and best_of(tries).conf < retry_below and plan:
+    plan = ["otsu", "psm"] if reader.osd is not None else ["turn", "otsu", "psm"]
+    while tries[0].words and len(tries) < max_tries and best_of(tries).text_conf < retry_below:
         best = best_of(tries)
-        step = plan.pop(0)
+        step = next_step(plan, best, tries[0], len(tries), rules)
+        if step is None:
+            break
         if step == "turn":
-            if reader.osd is not None or best.conf >= TURN_BELOW:
-                continue
             rotate = reader.orientation(best.prepared)
             if rotate:
                 turned = (best.turn + rotate) % 360
@@ -212,11 +256,12 @@ def read_page_image(
     }
     return PageRead(
         words,
-        layout.zones(words, image.shape[0]),
+        layout.zones(words, image.shape[0], prepared.picture_boxes),
         image,
         log,
         reader.seconds_preprocess,
         reader.seconds_ocr,
+        prepared.picture_boxes,
     )
 
 

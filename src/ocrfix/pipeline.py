@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import functools
 import hashlib
+import heapq
 import io
 import json
 import os
@@ -34,7 +35,17 @@ from concurrent.futures import (
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from ocrfix import __version__, correct, identity, ingest, layout, ocr, preprocess, tesseract
+from ocrfix import (
+    __version__,
+    correct,
+    identity,
+    ingest,
+    layout,
+    ocr,
+    pictures,
+    preprocess,
+    tesseract,
+)
 from ocrfix import page as page_stage
 from ocrfix.correct.assemble import fingerprint as correction_fingerprint
 from ocrfix.errors import ExitCode, ExternalTimeout, InputError, OcrfixError, OutputError, reason_of
@@ -84,6 +95,7 @@ class Settings:
     max_tries: int = 3  # readings of a page at most (see ocrfix.page)
     max_pages: int = ingest.DEFAULT_MAX_PAGES  # pages of one input at most (--max-pages)
     page_timeout: float = tesseract.DEFAULT_TIMEOUT  # Tesseract's seconds per page (--timeout)
+    ocr_model: str = tesseract.SYSTEM_MODEL  # Tesseract's model (--ocr-model): a name or a folder
 
 
 @dataclass(frozen=True)
@@ -112,6 +124,7 @@ class PageResult:
     zones: list[str] = field(default_factory=list)  # each word's layout.ZONES entry
     log: dict = field(default_factory=dict)  # preprocessing steps and tries, for the manifest
     seconds_preprocess: float = 0.0
+    picture_boxes: list[tuple[int, int, int, int]] = field(default_factory=list)  # see pictures
 
 
 @dataclass
@@ -170,6 +183,7 @@ def engine_info(kind: str, settings: Settings) -> dict:
         "version": tesseract.version(),
         "lang": settings.lang,
         "psm": settings.psm,
+        "model": tesseract.model_info(settings.ocr_model, settings.lang),
     }
 
 
@@ -193,7 +207,7 @@ def scan_code_version() -> str:
     """A hash of the code that turns a page image into words, so that a change to it
     (a tuned threshold, say) redoes scanned documents without a version bump."""
     digest = hashlib.sha256()
-    for module in (preprocess, page_stage, layout, ocr):
+    for module in (preprocess, page_stage, layout, ocr, pictures):
         digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()[:16]
 
@@ -277,10 +291,17 @@ def up_to_date(job: DocJob, folder: Path) -> tuple[bool, bool]:
 
 
 def read_page(path: Path, index: int, settings: Settings) -> PageResult:
-    """Load, preprocess and OCR one page of an image or PDF input.
+    """Load, preprocess and OCR one page of an image or PDF input, with the settings'
+    Tesseract model.
 
     A page on which Tesseract runs out of time is left empty, and its log says so.
     """
+    with tesseract.using_model(settings.ocr_model):
+        return read_page_with_model(path, index, settings)
+
+
+def read_page_with_model(path: Path, index: int, settings: Settings) -> PageResult:
+    """:func:`read_page`, once Tesseract's model is chosen."""
     start = time.perf_counter()
     page = ingest.load_page(path, index, settings.max_pixels)
     file_dpi = float(page.info.get("dpi", (0,))[0]) or None
@@ -315,6 +336,7 @@ def read_page(path: Path, index: int, settings: Settings) -> PageResult:
         zones=read.zones,
         log=read.log,
         seconds_preprocess=read.seconds_preprocess,
+        picture_boxes=read.picture_boxes,
     )
 
 
@@ -327,6 +349,40 @@ def word_confidences(pages: list[PageResult] | None) -> dict[int, float]:
             confidences[offset + start] = word.conf
         offset += len(page.text) + len(PAGE_BREAK)
     return confidences
+
+
+def picture_suggestions(pages: list[PageResult] | None) -> list[Suggestion]:
+    """The removals of what Tesseract read in pictures (words of the zone ``picture``), as
+    suggestions of the rule ``picture`` in text order: automatic where the words lie in a
+    region the image showed, for review otherwise (see :func:`ocrfix.pictures.removal_spans`).
+    """
+    cfg = pictures.CONFIG
+    found = []
+    offset = 0
+    for page in pages or []:
+        flags = [zone == layout.PICTURE for zone in page.zones]
+        if any(flags):
+            sure = pictures.sure_flags(page.words, flags, page.picture_boxes)
+            for start, end, auto in pictures.removal_spans(page.text, page.spans, flags, sure):
+                score = cfg.sure_score if auto else cfg.doubt_score
+                text = page.text[start:end]
+                found.append(
+                    Suggestion(offset + start, offset + end, text, "", pictures.RULE, score, auto)
+                )
+        offset += len(page.text) + len(PAGE_BREAK)
+    return found
+
+
+def with_pictures(
+    pieces: Iterable[list[Suggestion]], removals: list[Suggestion]
+) -> Iterable[Suggestion]:
+    """The corrector's suggestions (in text order) but those overlapping a picture's
+    removal, merged in order with the removals."""
+    if not removals:
+        return (s for piece in pieces for s in piece)
+    spans = [(r.start, r.end) for r in removals]
+    kept = (s for piece in pieces for s in piece if not pictures.covers(spans, s.start, s.end))
+    return heapq.merge(kept, removals)
 
 
 def words_tsv(pages: list[PageResult]) -> str:
@@ -542,11 +598,14 @@ def finish(job: DocJob, pages: list[PageResult] | None, out: Path, settings: Set
             for n, p in enumerate(pages, start=1)
             if "timeout" in p.log
         ]
-    suggestions = SuggestionList()  # compact: a long text may have millions
-    for piece in correct.suggest_pieces(
-        raw, word_confidences(pages), settings.lexicons, settings.model
-    ):
-        suggestions.extend(piece)
+    removals = picture_suggestions(pages)  # the corrector reads the text without them
+    spans = [(r.start, r.end) for r in removals]
+    confidences = word_confidences(pages)
+    confidences = {k: c for k, c in confidences.items() if not pictures.covers(spans, k, k + 1)}
+    pieces = correct.suggest_pieces(
+        pictures.masked(raw, spans), confidences, settings.lexicons, settings.model
+    )
+    suggestions = SuggestionList(with_pictures(pieces, removals))  # compact: may be millions
     folder = out / job.doc_id
     try:
         with decisions.locked(folder):

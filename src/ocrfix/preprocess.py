@@ -23,6 +23,8 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from ocrfix import pictures as picture_regions
+
 # The median height of the connected components of body text (mostly the x-height) at
 # 300 dpi, for 10-11 pt type in the DejaVu faces: 23-26 px. Used to estimate the dpi.
 XHEIGHT_300 = 24.5
@@ -30,6 +32,47 @@ TARGET_DPI = 300
 # Rescale only when the effective resolution is outside this range (resampling costs
 # time and a little sharpness, so a page at 240-450 dpi is read as it is).
 DPI_RANGE = (240, 450)
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Where each costly step pays for its time: every number that decides whether a page
+    is rescaled, read again, or turned (``bench/scan_speed.py`` measured them).
+
+    - ``file_dpi``: a resolution the file states in this range is believed (a scanner
+      writes the true one; 72 and 96 are a program's placeholder), whatever the text's
+      height says. Text height is a poor judge: book faces have x-heights from 0.38 to
+      0.55 of the type size (a 300 dpi page in small Garamond measures "184 dpi"), and
+      an engraving's hatching, thousands of small strokes, makes it "85 dpi".
+    - ``upscale_below``: the x-height in pixels under which a page is enlarged to
+      ``XHEIGHT_300`` (when its file states a dpi, only if that is under ``DPI_RANGE``
+      too). Tesseract reads 13-15 px x-heights (a 150-200
+      dpi book page, small type at 300 dpi) as well as larger ones, and an enlarged page
+      costs it the square of the factor. ``upscale_below_damaged``: the limit for a page
+      whose file states no dpi and that shows a copier's damage (a dark border, or at
+      least ``damaged_specks`` specks): a blurred, specked 180 dpi photocopy (17 px)
+      reads better enlarged (0.51 % CER against 0.64 %), a clean 200 dpi page (14-15 px)
+      does not.
+    - ``turn_below``: orientation detection (about half a Tesseract pass) is asked only
+      below this confidence of the first reading's text (``ocrfix.page.text_confidence``;
+      alternatives at all only below ``Settings.retry_below``): a page upside down or on
+      its side reads at 30-45, a poor scan upright at 60+ (only a page whose lines run
+      up it, ``lines_are_vertical``, is asked at once).
+    - ``min_osd_confidence``: an orientation Tesseract reports with less is not acted on.
+    - ``min_gain``: an alternative that beat the first reading by less than this many
+      points of confidence ends the search (the next one will not win either).
+    """
+
+    file_dpi: tuple[float, float] = (150.0, 1200.0)
+    upscale_below: float = 13.0
+    upscale_below_damaged: float = 18.0
+    damaged_specks: int = 50
+    turn_below: float = 60.0
+    min_osd_confidence: float = 3.0
+    min_gain: float = 2.0
+
+
+RULES = Rules()
 MAX_SCALE = 4.0
 MAX_PIXELS_AFTER_SCALE = 60_000_000
 # Pages over this many pixels (A4 at 300 dpi is 8.7 million) are checked for a resolution
@@ -439,7 +482,9 @@ class Prepared:
     """A page ready for Tesseract: ``image`` (cleaned grey and deskewed, the first try),
     ``norm`` (the page normalized but not yet deskewed by ``angle``, before the ink was
     picked: see :meth:`normalized`), the ``dpi`` to tell Tesseract, the x-``height`` of
-    the text, the column ``gutters`` and a ``log`` of what each step found."""
+    the text, the column ``gutters``, a ``log`` of what each step found and the
+    ``picture_boxes`` (pictures, ornaments, rules: :mod:`ocrfix.pictures`) in ``image``'s
+    pixels."""
 
     image: np.ndarray
     norm: np.ndarray
@@ -448,6 +493,7 @@ class Prepared:
     height: float
     gutters: list[dict] = field(default_factory=list)
     log: dict = field(default_factory=dict)
+    picture_boxes: list[tuple[int, int, int, int]] = field(default_factory=list)
 
     def normalized(self) -> np.ndarray:
         """The normalized page, deskewed like ``image`` (made only when a try needs it)."""
@@ -468,30 +514,85 @@ class Prepared:
             self.height,
             gutters,
             dict(self.log),
+            picture_regions.flip_boxes(self.picture_boxes, (h, w)),
         )
 
 
-def choose_dpi(file_dpi: float | None, estimated: float | None, default: int) -> tuple[float, str]:
-    """The page's effective resolution and where it came from: the file's own when the
-    text agrees with it (within a factor 1.5), else the estimate from the text's height.
+def plausible(file_dpi: float | None, rules: Rules = RULES) -> bool:
+    """Whether a resolution a file states is one a scanner writes.
 
-    >>> choose_dpi(300, 290, 300), choose_dpi(72, 150, 300), choose_dpi(None, None, 300)
+    >>> plausible(300), plausible(72), plausible(None)
+    (True, False, False)
+    """
+    return bool(file_dpi) and rules.file_dpi[0] <= file_dpi <= rules.file_dpi[1]
+
+
+def choose_dpi(
+    file_dpi: float | None, estimated: float | None, default: int, rules: Rules = RULES
+) -> tuple[float, str]:
+    """The page's effective resolution and where it came from: the file's own when it is
+    plausible (:func:`plausible`), else the estimate from the text's height.
+
+    >>> choose_dpi(300, 184, 300), choose_dpi(72, 150, 300), choose_dpi(None, None, 300)
     ((300, 'file'), (150, 'text height'), (300, 'default'))
     """
     if estimated is None:
         return (file_dpi or default), ("file" if file_dpi else "default")
-    if file_dpi and estimated / 1.5 <= file_dpi <= estimated * 1.5:
+    if plausible(file_dpi, rules):
         return file_dpi, "file"
     return estimated, "text height"
 
 
-def scale_for(dpi: float, shape: tuple[int, int]) -> float:
-    """The factor that brings a page at ``dpi`` to ~300 dpi; 1 when it is close enough."""
-    if DPI_RANGE[0] <= dpi <= DPI_RANGE[1]:
+def upscale_limit(stated: bool, damaged: bool, rules: Rules = RULES) -> float:
+    """The x-height (px) under which a page is enlarged: higher for a damaged page whose
+    file did not state its dpi (see :class:`Rules`).
+
+    >>> upscale_limit(True, True), upscale_limit(False, True), upscale_limit(False, False)
+    (13.0, 18.0, 13.0)
+    """
+    return rules.upscale_below_damaged if damaged and not stated else rules.upscale_below
+
+
+def looks_damaged(
+    mask: np.ndarray, labels: np.ndarray, stats: np.ndarray, height: float, border: np.ndarray
+) -> bool:
+    """A page with a scanner's dark border or with specks (:func:`drop_specks`)."""
+    if border.any():
+        return True
+    return drop_specks(mask, labels, stats, height)[1] >= RULES.damaged_specks
+
+
+def scale_for(
+    dpi: float,
+    height: float | None,
+    shape: tuple[int, int],
+    below: float = RULES.upscale_below,
+    stated: bool = False,
+) -> float:
+    """The factor to resample a page by before it is read: down to ~300 dpi from a
+    resolution above ``DPI_RANGE`` (Tesseract's time grows with the pixels); up to
+    ``XHEIGHT_300`` only when the text's x-height (``height`` px) is under ``below``
+    (:func:`upscale_limit`), too small for Tesseract, and, when the file ``stated`` the
+    ``dpi``, that is under ``DPI_RANGE`` too; else 1 (a page whose text already suits
+    Tesseract is read as it is).
+
+    >>> scale_for(600, 49, (7000, 5000)), scale_for(300, 15, (3500, 2500))
+    (0.5, 1.0)
+    >>> scale_for(150, 12.25, (1750, 1250)), scale_for(150, None, (1750, 1250))
+    (2.0, 2.0)
+    >>> scale_for(180, 17, (2100, 1500), below=18.0), scale_for(300, 8, (3500, 2500), 13, True)
+    (1.441, 1.0)
+    """
+    if dpi > DPI_RANGE[1]:
+        scale = TARGET_DPI / dpi
+    elif height is not None and height < below and not (stated and dpi >= DPI_RANGE[0]):
+        scale = XHEIGHT_300 / height
+    elif height is None and dpi < DPI_RANGE[0]:
+        scale = TARGET_DPI / dpi
+    else:
         return 1.0
-    scale = min(MAX_SCALE, TARGET_DPI / dpi)
     room = (MAX_PIXELS_AFTER_SCALE / max(shape[0] * shape[1], 1)) ** 0.5
-    return max(min(scale, room), 1 / MAX_SCALE)
+    return round(max(min(scale, MAX_SCALE, room), 1 / MAX_SCALE), 3)
 
 
 def pick_ink(norm: np.ndarray) -> tuple[np.ndarray, dict]:
@@ -560,7 +661,11 @@ def prepare(
     log["text_height"] = round(height, 1) if height else None
     log["estimated_dpi"] = round(estimated) if estimated else None
     log["dpi_from"] = source
-    scale = scale_for(dpi, grey.shape)
+    below = RULES.upscale_below
+    if height and RULES.upscale_below <= height < RULES.upscale_below_damaged:
+        damaged = looks_damaged(mask, labels, stats, height, border)
+        below = upscale_limit(plausible(file_dpi), damaged)
+    scale = scale_for(dpi, height, grey.shape, below, plausible(file_dpi))
     if scale != 1.0:
         h, w = norm.shape
         size = (round(w * scale), round(h * scale))
@@ -577,6 +682,7 @@ def prepare(
     log["specks"] = specks
     picture = pictures(norm, height)
     log["pictures"] = round(float(picture.mean()), 4)
+    boxes = picture_regions.regions(stats, picture, height)
 
     angle = skew_angle(mask & ~picture)
     angle = angle if abs(angle) >= MIN_SKEW else 0.0
@@ -593,7 +699,9 @@ def prepare(
     log["vertical"] = lines_are_vertical(mask)
     out_dpi = round(dpi * scale)
     log["dpi"] = out_dpi
-    return Prepared(image, norm, angle, out_dpi, height, gutters, log)
+    boxes = picture_regions.rotate_boxes(boxes, -angle, image.shape)
+    log["picture_boxes"] = [list(b) for b in boxes]
+    return Prepared(image, norm, angle, out_dpi, height, gutters, log, boxes)
 
 
 def preprocess(page: Image.Image) -> np.ndarray:

@@ -4,8 +4,8 @@
 A suggestion *needs a decision* when ocrfix did not apply it on its own (``auto`` is false).
 Automatic changes stay reviewable, but a document whose every non-automatic suggestion has
 a decision is *ready to export*. Layout changes (tabs, trailing spaces, margin junk,
-rejoined hyphenations) are shown to a person as one summary card per document, not one
-card each.
+rejoined hyphenations, a picture's junk) are shown to a person as one summary card per
+document, not one card each.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-LAYOUT_RULES = frozenset({"tab-space", "trailing-space", "margin-junk", "dehyphenate"})
+LAYOUT_RULES = frozenset({"tab-space", "trailing-space", "margin-junk", "dehyphenate", "picture"})
 TRUE_CELLS = frozenset({"true", "1", "yes"})
 
 
