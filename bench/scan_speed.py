@@ -28,7 +28,6 @@ import io
 import os
 import pstats
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -46,12 +45,13 @@ from PIL import Image, ImageDraw, ImageFont
 from rich.console import Console
 from rich.table import Table
 
-from ocrfix import tesseract
+from ocrfix import synth, tesseract
 from ocrfix.metrics import char_errors, normalize
 from ocrfix.pipeline import Settings, read_page
 
 sys.path.insert(0, str(Path(__file__).parent))
 from prose import PASSAGES
+from scans import tesseract_alone
 
 GARAMOND = "/usr/share/fonts/opentype/ebgaramond/EBGaramond12-Regular.otf"
 LIBERATION = "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf"
@@ -87,19 +87,6 @@ KINDS: dict[str, Layout] = {
     "book-200-nodpi": Layout(dpi=200, file_dpi=False),
     "book-400-nodpi": Layout(dpi=400, file_dpi=False),
 }
-
-
-def wrap(words: list[str], font: ImageFont.FreeTypeFont, width: int) -> list[str]:
-    """Greedy lines of ``words`` no wider than ``width`` pixels."""
-    lines, line = [], ""
-    for word in words:
-        trial = f"{line} {word}".strip()
-        if line and font.getlength(trial) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = trial
-    return [*lines, line] if line else lines
 
 
 def engraving(width: int, height: int, seed: int) -> np.ndarray:
@@ -138,7 +125,7 @@ def make_page(kind: Layout, index: int) -> tuple[np.ndarray, str]:
     column_width = (width - 2 * margin - (kind.columns - 1) * gutter) // kind.columns
     text = " ".join(PASSAGES[(index + i) % len(PASSAGES)] for i in range(3))
     words = text.split()[index * 37 :]
-    lines = wrap(words, font, column_width)
+    lines = synth.wrap(" ".join(words), font, column_width) if words else []
     top = margin
     image = Image.new("L", (width, height), 255)
     draw = ImageDraw.Draw(image)
@@ -224,19 +211,6 @@ def cpu() -> float:
     that other work on the machine does not move."""
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return time.process_time() + children.ru_utime + children.ru_stime
-
-
-def tesseract_alone(path: Path) -> tuple[str, float]:
-    """The ``tesseract`` command's text for a page file, and its seconds."""
-    start = time.perf_counter()
-    done = subprocess.run(
-        ["tesseract", str(path), "-", "--psm", "3"],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**os.environ, "OMP_THREAD_LIMIT": "1"},
-    )
-    return done.stdout, time.perf_counter() - start
 
 
 def counting(calls: list[list[str]], run: Callable) -> Callable:
