@@ -37,7 +37,9 @@ from ocrfix.metrics import effect, truth_offsets
 from ocrfix.review.decisions import Row, read_table
 from ocrfix.review.workload import workload
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+sys.path.insert(0, str(Path(__file__).parent))
+from correction import REALOCR, SHARED, as_row, pairs
+
 SEEDS = {"004": "seg_A_", "000": "seg_B_"}
 FLOORS = (0.0, 0.3, 0.35, 0.4, 0.45, 0.5)
 
@@ -64,14 +66,8 @@ def run_seeds(out: Path, src: Path | None = None) -> dict[str, Path]:
 
 def segments(raw: str, prefix: str) -> list[tuple[int, str, str]]:
     """``(offset in raw, ocr, truth)`` of each gold segment cut from ``raw``."""
-    found = []
-    for ocr_path in sorted((SHARED / "eval" / "dev").glob(f"{prefix}*.ocr.txt")):
-        ocr = ocr_path.read_text("utf-8")
-        truth = ocr_path.with_name(ocr_path.name.replace(".ocr.", ".gt.")).read_text("utf-8")
-        at = raw.find(ocr)
-        if at >= 0:
-            found.append((at, ocr, truth))
-    return found
+    found = ((raw.find(ocr), ocr, truth) for ocr, truth in pairs(prefix).values())
+    return [(at, ocr, truth) for at, ocr, truth in found if at >= 0]
 
 
 def judged(row: Row, cuts: list[tuple[int, str, str, list[int]]]) -> Item:
@@ -99,15 +95,11 @@ def realocr_items() -> list[Item]:
     from ocrfix.correct.assemble import default_corrector
 
     corrector, found = default_corrector(), []
-    for ocr_path in sorted((SHARED / "eval" / "realocr" / "dev").glob("*.ocr.txt")):
-        ocr = ocr_path.read_text("utf-8")
-        truth = ocr_path.with_name(ocr_path.name.replace(".ocr.", ".gt.")).read_text("utf-8")
+    for ocr, truth in pairs("", REALOCR).values():
         cuts = [(0, ocr, truth, truth_offsets(ocr, truth))]
         for k, s in enumerate(corrector.suggest(ocr)):
             if not s.auto:
-                row = Row(k, 0, 0, s.start, s.end, s.original, s.replacement, s.rule, s.score,
-                          s.auto, alternatives=s.alternatives)  # fmt: skip
-                found.append(judged(row, cuts))
+                found.append(judged(as_row(k, s), cuts))
     return found
 
 
