@@ -220,12 +220,30 @@ def test_clean_page_is_read_once(grey, clean):
     assert cer(ocr.layout(read.words)[0], clean.text) < 0.01
 
 
-def test_upside_down_page_is_turned(grey, clean):
-    read = read_page_image(synth.turn(grey, 2), 300)
+@pytest.mark.parametrize(("quarters", "turn"), [(2, 180), (1, 90), (3, 270)])
+def test_a_turned_page_is_turned_by_its_ink_and_read_once(grey, clean, quarters, turn):
+    read = read_page_image(synth.turn(grey, quarters), 300)
+    assert read.log["upright"]["turn"] == turn
+    assert read.log["osd"] is None  # Tesseract's orientation detection was not needed
+    assert [t["turn"] for t in read.log["tries"]] == [turn]
+    assert cer(ocr.layout(read.words)[0], clean.text) < 0.02
+
+
+def test_an_upright_page_is_never_asked_for_its_orientation(grey):
+    faint = synth.shadow(grey, 0.5, seed=3)
+    read = read_page_image(faint, 300, retry_below=101.0, rules=pp.Rules(turn_below=101.0))
+    assert read.log["upright"]["turn"] == 0
+    assert read.log["osd"] is None and {t["turn"] for t in read.log["tries"]} == {0}
+
+
+def test_a_page_whose_ink_cannot_tell_is_turned_by_tesseract():
+    capitals = page(TEXT.upper(), page_in=(5.8, 5.0))  # no ascenders, no descenders
+    read = read_page_image(synth.turn(synth.to_array(capitals.image), 2), 300)
+    assert read.log["upright"]["turn"] is None
     assert read.log["osd"]["rotate"] == 180
     assert read.log["tries"][read.log["kept"]]["turn"] == 180
     assert len(read.log["tries"]) <= 3
-    assert cer(ocr.layout(read.words)[0], clean.text) < 0.02
+    assert cer(ocr.layout(read.words)[0], capitals.text) < 0.03
 
 
 def test_the_search_is_bounded_recorded_and_keeps_the_best(grey, clean):

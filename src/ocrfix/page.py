@@ -1,11 +1,14 @@
 """One scanned page, from pixels to words: preprocess, OCR, a bounded search, layout.
 
 The first try reads the cleaned page (:func:`ocrfix.preprocess.prepare`) with the page
-segmentation mode asked for. Only when the confidence of its text is poor are
+segmentation mode asked for, turned first when its ink shows it upside down or on its
+side (:mod:`ocrfix.upright`; Tesseract's orientation detection decides a page on its side
+that the ink does not). Only when the confidence of its text is poor are
 alternatives tried, one at a time, each from the best page so far:
 
 1. when the confidence is very poor, the page turned the way Tesseract's orientation
-   detection says (a page upside down or on its side reads as garbage);
+   detection says (a page upside down or on its side reads as garbage); not asked of a
+   page whose ink shows it upright (:mod:`ocrfix.upright`);
 2. another binarization of the same normalized page (Otsu's global threshold keeps faint
    strokes that the cleaning dropped);
 3. another page segmentation mode (one uniform block of text, for pages whose layout
@@ -219,14 +222,19 @@ def read_page_image(
     """Preprocess and read one grey page, searching alternatives when the first reading
     is poor; see the module's docstring. Tesseract has ``timeout`` seconds in all."""
     reader = Reader(grey, file_dpi, lang, default_dpi, timeout)
-    turn = 0
     prepared = reader.prepare(0)
-    if prepared.log.get("vertical"):  # lines run up the page: turned 90° or 270°
+    verdict = prepared.log.get("upright") or {}  # of the page as it came
+    guess = verdict.get("turn")  # None: the ink cannot tell
+    turn = guess or 0
+    if guess is None and prepared.log.get("vertical"):  # lines run up the page: on its side?
         turn = reader.orientation(prepared)
-        if turn:
-            prepared = reader.prepare(turn)
+    if turn == 180:
+        prepared = prepared.upside_down()
+    elif turn:
+        prepared = reader.prepare(turn)
     tries = [reader.read(prepared, "clean", psm, turn)]
-    plan = ["otsu", "psm"] if reader.osd is not None else ["turn", "otsu", "psm"]
+    asked = reader.osd is not None or guess == 0  # a turn the ink made is checked by OSD
+    plan = ["otsu", "psm"] if asked else ["turn", "otsu", "psm"]
     while tries[0].words and len(tries) < max_tries and best_of(tries).text_conf < retry_below:
         best = best_of(tries)
         step = next_step(plan, best, tries[0], len(tries), rules)
@@ -250,6 +258,7 @@ def read_page_image(
     log = {
         **prepared.log,
         "gutters": prepared.gutters,
+        "upright": verdict,
         "osd": reader.osd,
         "tries": [t.record() for t in tries],
         "kept": tries.index(kept),
