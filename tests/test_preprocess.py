@@ -218,6 +218,8 @@ def test_clean_page_is_read_once(grey, clean):
     read = read_page_image(grey, 300)
     assert len(read.log["tries"]) == 1 and read.log["kept"] == 0
     assert cer(ocr.layout(read.words)[0], clean.text) < 0.01
+    # the page's image file is the very PNG Tesseract read, not encoded a second time
+    assert np.array_equal(cv2.imdecode(np.frombuffer(read.png, np.uint8), 0), read.image)
 
 
 @pytest.mark.parametrize(("quarters", "turn"), [(2, 180), (1, 90), (3, 270)])

@@ -44,19 +44,23 @@ def word_of(row: dict[str, str]) -> Word:
 
 
 def recognize(
-    image: np.ndarray,
+    image: np.ndarray | bytes,
     lang: str = "eng",
     psm: int = 3,
     dpi: int = 300,
     timeout: float = tesseract.DEFAULT_TIMEOUT,
 ) -> list[Word]:
-    """Words of a page image, in Tesseract's reading order."""
+    """Words of a page image (or its PNG bytes), in Tesseract's reading order."""
     rows = tesseract.image_to_tsv(image, lang, psm, dpi, timeout)
     return [word_of(r) for r in rows if r["level"] == "5" and r["text"].strip()]
 
 
 def timed_recognize(
-    image: np.ndarray, lang: str, psm: int, dpi: int, timeout: float = tesseract.DEFAULT_TIMEOUT
+    image: np.ndarray | bytes,
+    lang: str,
+    psm: int,
+    dpi: int,
+    timeout: float = tesseract.DEFAULT_TIMEOUT,
 ) -> tuple[list[Word], float]:
     """:func:`recognize` and the seconds it took."""
     start = time.perf_counter()

@@ -46,6 +46,7 @@ class Try:
     words: list[ocr.Word]
     prepared: preprocess.Prepared
     pixels: np.ndarray | None = None
+    png: bytes = b""  # the pixels as Tesseract read them, kept for the page's image file
 
     @property
     def conf(self) -> float:
@@ -81,6 +82,7 @@ class PageRead:
     seconds_preprocess: float = 0.0
     seconds_ocr: float = 0.0
     picture_boxes: list[tuple[int, int, int, int]] = field(default_factory=list)
+    png: bytes = b""  # ``image`` as PNG, when Tesseract read those very bytes
 
 
 def in_box(word: ocr.Word, boxes: list[tuple[int, int, int, int]]) -> bool:
@@ -194,10 +196,11 @@ class Reader:
     def read(self, prepared: preprocess.Prepared, image: str, psm: int, turn: int) -> Try:
         start = time.perf_counter()
         pixels = variant(prepared, image)
+        png = tesseract.encode(pixels)
         self.seconds_preprocess += time.perf_counter() - start
-        words, seconds = ocr.timed_recognize(pixels, self.lang, psm, prepared.dpi, self.budget())
+        words, seconds = ocr.timed_recognize(png, self.lang, psm, prepared.dpi, self.budget())
         self.seconds_ocr += seconds
-        return Try(image, psm, turn, words, prepared, pixels)
+        return Try(image, psm, turn, words, prepared, pixels, png)
 
     def orientation(self, prepared: preprocess.Prepared) -> int:
         """Degrees to turn the page clockwise, by Tesseract's OSD (0 when unsure)."""
@@ -271,6 +274,7 @@ def read_page_image(
         reader.seconds_preprocess,
         reader.seconds_ocr,
         prepared.picture_boxes,
+        kept.png if kept.pixels is image else b"",
     )
 
 
@@ -282,7 +286,8 @@ def read_plain(
     timeout: float = tesseract.DEFAULT_TIMEOUT,
 ) -> PageRead:
     """The page read as it is, without preprocessing or search (``--preprocess none``)."""
-    words, seconds = ocr.timed_recognize(grey, lang, psm, dpi, timeout)
+    png = tesseract.encode(grey)
+    words, seconds = ocr.timed_recognize(png, lang, psm, dpi, timeout)
     log = {
         "tries": [
             {
@@ -295,4 +300,5 @@ def read_plain(
         ],
         "kept": 0,
     }
-    return PageRead(words, layout.zones(words, grey.shape[0]), grey, log, 0.0, seconds)
+    zones = layout.zones(words, grey.shape[0])
+    return PageRead(words, zones, grey, log, 0.0, seconds, png=png)
