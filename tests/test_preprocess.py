@@ -321,3 +321,14 @@ def test_document_records_steps_tries_and_running_lines(tmp_path):
 def test_preprocessing_settings_change_the_fingerprint():
     assert fingerprint("image", Settings()) != fingerprint("image", Settings(preprocess="none"))
     assert fingerprint("image", Settings()) != fingerprint("image", Settings(max_tries=1))
+
+
+def test_an_engravings_hatching_does_not_set_the_text_height(grey):
+    hatched = grey.copy()
+    h, w = hatched.shape
+    rng = np.random.default_rng(5)
+    for _ in range(4000):  # short strokes, as an engraving's shading is cut
+        x, y = int(rng.integers(0, w - 12)), int(rng.integers(h // 2, h - 12))
+        cv2.line(hatched, (x, y), (x + 6, y + 7), 0, 1)
+    plain = pp.prepare(grey, 300).height
+    assert abs(pp.prepare(hatched, 300).height - plain) <= 0.1 * plain
