@@ -21,7 +21,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from ocrfix import ingest, preprocess
+from ocrfix import ingest, preprocess, tesseract
 from ocrfix.pipeline import process_batch
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,7 +57,7 @@ def time_tesseract_cli(inputs: list[Path]) -> tuple[float, int]:
             for index in range(ingest.count_pages(path)):
                 page = tmp + f"/{path.stem}-{index}.png"
                 Path(page).write_bytes(
-                    preprocess.encode_png(preprocess.preprocess(ingest.load_page(path, index)))
+                    tesseract.encode(preprocess.preprocess(ingest.load_page(path, index)))
                 )
                 pages.append(page)
         start = time.perf_counter()

@@ -274,7 +274,7 @@ def read_page_image(
         reader.seconds_preprocess,
         reader.seconds_ocr,
         prepared.picture_boxes,
-        kept.png if kept.pixels is image else b"",
+        kept.png,
     )
 
 

@@ -324,7 +324,7 @@ def read_page_with_model(path: Path, index: int, settings: Settings) -> PageResu
     except ExternalTimeout as exc:
         read = PageRead([], [], grey, {"timeout": str(exc)}, 0.0, time.perf_counter() - start)
     text, spans = ocr.layout(read.words)
-    png = read.png or preprocess.encode_png(read.image)  # the bytes Tesseract read, if any
+    png = read.png or tesseract.encode(read.image)  # the bytes Tesseract read, if any
     seconds = time.perf_counter() - start
     return PageResult(
         read.words,

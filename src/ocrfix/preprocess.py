@@ -109,14 +109,6 @@ def to_grey(image: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(image, code)
 
 
-def encode_png(image: np.ndarray) -> bytes:
-    """PNG bytes of an image, for the reviewer's copy of the page."""
-    ok, buffer = cv2.imencode(".png", image)
-    if not ok:  # pragma: no cover - OpenCV fails only on unsupported array types
-        raise ValueError("cannot encode page as PNG")
-    return buffer.tobytes()
-
-
 # ---------------------------------------------------------------- illumination and borders
 
 
@@ -731,7 +723,7 @@ def prepare(
     angle = angle if abs(angle) >= MIN_SKEW else 0.0
     log["skew"] = angle
     image = np.where(mask, norm, 255).astype(np.uint8)
-    unturned = mask & ~picture  # a page on its side is judged before a meaningless deskew
+    before_deskew = mask  # a page on its side is judged on it (its deskew means nothing)
     if picture.any():  # left as scanned: Tesseract knows a picture when it sees one
         original = grey if scale == 1.0 else cv2.resize(grey, norm.shape[::-1])
         image[picture] = original[picture]
@@ -746,7 +738,7 @@ def prepare(
     boxes = picture_regions.rotate_boxes(boxes, -angle, image.shape)
     log["picture_boxes"] = [list(b) for b in boxes]
     log["upright"] = upright.judge(
-        unturned if log["vertical"] else without_boxes(mask, boxes),
+        before_deskew & ~picture if log["vertical"] else without_boxes(mask, boxes),
         height,
         log["vertical"],
         RULES.upright_balance,

@@ -76,13 +76,13 @@ def balance(mask: np.ndarray, height: float, strips: int = 4) -> tuple[float, in
     return ((above - below) / total if total else 0.0), lines
 
 
-def clear(measured: tuple[float, int], min_balance: float, min_lines: int) -> bool:
+def clear(value: float, lines: int, min_balance: float, min_lines: int) -> bool:
     """Whether a balance says something: far enough from 0, over enough line pieces.
 
-    >>> clear((0.6, 80), 0.25, 20), clear((0.6, 8), 0.25, 20), clear((0.1, 80), 0.25, 20)
+    >>> clear(0.6, 80, 0.25, 20), clear(0.6, 8, 0.25, 20), clear(0.1, 80, 0.25, 20)
     (True, False, False)
     """
-    return measured[1] >= min_lines and abs(measured[0]) >= min_balance
+    return lines >= min_lines and abs(value) >= min_balance
 
 
 def judge(
@@ -99,7 +99,7 @@ def judge(
     """
     value, lines = balance(np.rot90(mask) if vertical else mask, height)
     turn = None
-    if clear((value, lines), min_balance, min_lines):
+    if clear(value, lines, min_balance, min_lines):
         upright = value > 0
         turn = (270 if upright else 90) if vertical else (0 if upright else 180)
     return {"balance": round(value, 3), "lines": lines, "turn": turn}
