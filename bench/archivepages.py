@@ -35,6 +35,11 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+try:  # run as a script (bench/ on sys.path) or imported as bench.archivepages
+    from scanset import write_scans
+except ImportError:  # pragma: no cover
+    from bench.scanset import write_scans
+
 # ---------------------------------------------------------------- the text (original prose)
 
 PARAGRAPHS = (
@@ -938,25 +943,13 @@ def make_pages(kinds: tuple[str, ...] = tuple(KINDS), limit: int | None = None) 
     return [make_page(kind, i) for kind, i in page_ids(kinds, limit)]
 
 
-def write_pages(pages: list[Page], out: Path) -> list[Path]:
-    """Each page as ``NAME.png|jpg|tif`` with ``NAME.gt.txt`` beside it; the image paths."""
-    out.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for page in pages:
-        path = out / f"{page.name}{page.suffix}"
-        path.write_bytes(page.data)
-        (out / f"{page.name}.gt.txt").write_text(page.truth + "\n", encoding="utf-8")
-        paths.append(path)
-    return paths
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "out" / "archive")
     parser.add_argument("--limit", type=int, help="pages of each kind at most")
     args = parser.parse_args()
     pages = make_pages(limit=args.limit)
-    for path in write_pages(pages, args.out):
+    for path in write_scans(pages, args.out):
         print(path)
     print("fonts:", ", ".join(sorted({f for page in pages for f in page.fonts})))
 

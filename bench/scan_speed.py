@@ -50,6 +50,7 @@ from ocrfix.metrics import char_errors, normalize
 from ocrfix.pipeline import Settings, read_page
 
 sys.path.insert(0, str(Path(__file__).parent))
+import scanset
 from prose import PASSAGES
 from scans import tesseract_alone
 
@@ -175,14 +176,12 @@ def colleague_pages(limit: int, folder: Path) -> list[tuple[Path, str, str]]:
     import archivepages
 
     pages = archivepages.make_pages(limit=limit)
-    paths = archivepages.write_pages(pages, folder)
+    paths = scanset.write_scans(pages, folder)
     return [(p, page.truth, page.kind) for p, page in zip(paths, pages, strict=True)]
 
 
 def damaged_pages(folder: Path) -> list[tuple[Path, str, str]]:
     """The serif pages of bench/scanset.py, their kind the damage."""
-    import scanset
-
     scans = scanset.make_scans(("serif",))
     paths = scanset.write_scans(scans, folder)
     return [(p, s.truth, s.damage) for p, s in zip(paths, scans, strict=True)]

@@ -249,7 +249,7 @@ def archive_jobs(limit: int | None, folder: Path, jobs: int) -> tuple[list[Job],
     ids = archivepages.page_ids(limit=limit)
     with ProcessPoolExecutor(max_workers=max(jobs, 2)) as pool:
         pages = list(pool.map(_make_archive_page, ids))
-    paths = archivepages.write_pages(pages, folder)
+    paths = scanset.write_scans(pages, folder)
     found = [
         Job(path, p.truth, p.kind, "archive", p.picture, p.running, p.dpi)
         for path, p in zip(paths, pages, strict=True)

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import argparse
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
@@ -207,8 +208,21 @@ def make_scans(fonts: tuple[str, ...] = FONTS, damages: tuple[str, ...] = tuple(
     return scans
 
 
-def write_scans(scans: list[Scan], out: Path) -> list[Path]:
-    """Each scan as ``NAME.png|jpg`` with ``NAME.gt.txt`` beside it; the image paths."""
+class Written(Protocol):
+    """A benchmark page to write: a :class:`Scan`, or a page of bench/archivepages.py."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def data(self) -> bytes: ...
+    @property
+    def suffix(self) -> str: ...
+    @property
+    def truth(self) -> str: ...
+
+
+def write_scans(scans: Sequence[Written], out: Path) -> list[Path]:
+    """Each page as ``NAME.png|jpg|tif`` with ``NAME.gt.txt`` beside it; the image paths."""
     out.mkdir(parents=True, exist_ok=True)
     paths = []
     for scan in scans:
