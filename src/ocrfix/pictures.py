@@ -23,6 +23,7 @@ confidence) is text and stays.
 from __future__ import annotations
 
 import functools
+import itertools
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -350,6 +351,21 @@ def line_groups(words: Sequence[Word]) -> list[list[int]]:
     return list(groups.values())
 
 
+def true_runs(flags: Sequence[bool]) -> list[tuple[int, int]]:
+    """The ``(start, end)`` of each run of Trues, ``end`` exclusive.
+
+    >>> true_runs([True, False, True, True, False]), true_runs([False, True])
+    ([(0, 1), (2, 4)], [(1, 2)])
+    """
+    runs, start = [], 0
+    for flag, group in itertools.groupby(flags):
+        end = start + sum(1 for _ in group)
+        if flag:
+            runs.append((start, end))
+        start = end
+    return runs
+
+
 def in_runs(flags: Sequence[bool], length: int) -> list[bool]:
     """Whether each flag is True within a run of at least ``length`` Trues.
 
@@ -357,14 +373,9 @@ def in_runs(flags: Sequence[bool], length: int) -> list[bool]:
     [False, False, True, True, False]
     """
     out = [False] * len(flags)
-    k = 0
-    while k < len(flags):
-        end = k
-        while end < len(flags) and flags[end]:
-            end += 1
-        if end - k >= length:
-            out[k:end] = [True] * (end - k)
-        k = max(end, k + 1)
+    for start, end in true_runs(flags):
+        if end - start >= length:
+            out[start:end] = [True] * (end - start)
     return out
 
 
@@ -449,17 +460,11 @@ def removal_spans(
     lines = text_lines(text, spans)
     whole = [all(flags[i] for i in line) for line in lines]
     found: list[tuple[int, int, bool]] = []
-    k = 0
-    while k < len(lines):
-        if not whole[k]:
-            found += _inline(spans, lines[k], flags, sure)
-            k += 1
-            continue
-        end = k
-        while end + 1 < len(lines) and whole[end + 1]:
-            end += 1
-        found += _whole_run(text, spans, lines, k, end, sure)
-        k = end + 1
+    for line, gone in zip(lines, whole, strict=True):
+        if not gone:
+            found += _inline(spans, line, flags, sure)
+    for first, end in true_runs(whole):
+        found += _whole_run(text, spans, lines, first, end - 1, sure)
     return sorted(found)
 
 
@@ -468,20 +473,12 @@ def _inline(
 ) -> list[tuple[int, int, bool]]:
     """The runs of flagged words inside a line that keeps some of its words."""
     out = []
-    k = 0
-    while k < len(line):
-        if not flags[line[k]]:
-            k += 1
-            continue
-        end = k
-        while end + 1 < len(line) and flags[line[end + 1]]:
-            end += 1
-        ok = all(sure[i] for i in line[k : end + 1])
-        if end + 1 < len(line):  # with the space after it
-            out.append((spans[line[k]][0], spans[line[end + 1]][0], ok))
+    for k, end in true_runs([flags[i] for i in line]):
+        ok = all(sure[i] for i in line[k:end])
+        if end < len(line):  # with the space after it
+            out.append((spans[line[k]][0], spans[line[end]][0], ok))
         else:  # at the line's end: with the space before it
-            out.append((spans[line[k - 1]][1], spans[line[end]][1], ok))
-        k = end + 1
+            out.append((spans[line[k - 1]][1], spans[line[end - 1]][1], ok))
     return out
 
 
