@@ -47,6 +47,16 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         raise
 
 
+def read_json_object(path: Path) -> dict | None:
+    """The JSON object in ``path``; ``None`` when the file cannot be read, is not JSON or
+    holds something else."""
+    try:
+        found = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return found if isinstance(found, dict) else None
+
+
 def atomic_write_text(path: Path, text: str) -> None:
     """UTF-8 text, written atomically; line endings are kept as they are."""
     atomic_write_bytes(path, text.encode("utf-8"))

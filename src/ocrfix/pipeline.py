@@ -49,7 +49,14 @@ from ocrfix import (
 from ocrfix import page as page_stage
 from ocrfix.correct.assemble import fingerprint as correction_fingerprint
 from ocrfix.errors import ExitCode, ExternalTimeout, InputError, OcrfixError, OutputError, reason_of
-from ocrfix.fsio import remove_leftovers, staged_folder, text_chunks, write_files, write_pieces
+from ocrfix.fsio import (
+    read_json_object,
+    remove_leftovers,
+    staged_folder,
+    text_chunks,
+    write_files,
+    write_pieces,
+)
 from ocrfix.page import PageRead, read_page_image, read_plain
 from ocrfix.review import decisions
 from ocrfix.review.carry import Carried, carry
@@ -214,11 +221,7 @@ def scan_code_version() -> str:
 
 def read_manifest(folder: Path) -> dict | None:
     """A document folder's ``manifest.json``, or ``None`` when there is none to read."""
-    try:
-        manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
-    except (OSError, ValueError):
-        return None
-    return manifest if isinstance(manifest, dict) else None
+    return read_json_object(folder / "manifest.json")
 
 
 def owners(out: Path) -> dict[str, str]:

@@ -8,12 +8,11 @@ same words with their boxes as ALTO v4 (:mod:`.alto`). Which box shows which fin
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 
 from ocrfix import __version__
-from ocrfix.fsio import atomic_write_bytes
+from ocrfix.fsio import atomic_write_bytes, read_json_object
 from ocrfix.scanout.alto import Source, alto_bytes
 from ocrfix.scanout.pages import ScanPage, scan_pages
 from ocrfix.scanout.pdf import pdf_bytes
@@ -25,15 +24,6 @@ MANIFEST = "manifest.json"
 FINAL_PDF = "final.pdf"
 FINAL_ALTO = "final.alto.xml"
 OUTPUTS = (FINAL_PDF, FINAL_ALTO)
-
-
-def read_manifest(folder: Path) -> dict:
-    """``manifest.json`` of a document folder, or ``{}`` if it cannot be read."""
-    try:
-        found = json.loads((folder / MANIFEST).read_text("utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return found if isinstance(found, dict) else {}
 
 
 def source_of(manifest: dict) -> Source:
@@ -71,7 +61,7 @@ def scan_outputs(folder: Path, raw: str, chosen: Sequence[Suggestion]) -> dict[s
     if not words_path.is_file():
         return {}
     words = read_words(words_path.read_text("utf-8"))
-    manifest = read_manifest(folder)
+    manifest = read_json_object(folder / MANIFEST) or {}
     pages = by_page(scan_pages(folder, manifest), final_words(raw, words, chosen))
     return {
         FINAL_PDF: pdf_bytes(pages, line_boxes(words)),
